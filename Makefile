@@ -1,0 +1,152 @@
+# Persona — build, test, run, bench, deps, install, fuzz.
+#
+#   make          build ./persona (installs missing system packages first)
+#   make run      open the workbench on the sample workspace
+#   make test     unit + end-to-end tests, then the same under ASan+UBSan
+#   make bench    load benchmark against sqlite3 .import
+#   make fuzz     libFuzzer targets for the CSV reader and the tokenizer
+#   make install  PREFIX=/usr/local: the binary and persona.1, nothing else
+
+PREFIX  ?= /usr/local
+CC      ?= cc
+ifeq ($(origin CC),default)
+CC := cc
+endif
+SANCC   ?= clang
+VERSION := 0.1.0
+
+# Debian packages the build, the tests and `make run` need.
+DEPS_PKGS := build-essential pkg-config clang libncurses-dev libreadline-dev \
+	libsqlite3-dev libgsl-dev libutf8proc-dev libssl-dev zlib1g-dev \
+	libcmocka-dev gnuplot-nox tmux sqlite3
+
+PKGS := sqlite3 zlib libutf8proc
+
+# Recursive (=) so pkg-config runs after `deps` has installed it.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+UI_LIBS    = $(shell pkg-config --libs ncursesw readline 2>/dev/null || echo -lncursesw -lreadline)
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-missing-field-initializers
+BASEFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -Ibuild/gen \
+	-DPERSONA_VERSION='"$(VERSION)"' $(WARN) $(PKG_CFLAGS)
+OPTFLAGS ?= -O2 -g
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+
+SRC_C    := $(sort $(wildcard src/*.c))
+UI_C     := $(sort $(wildcard ui/*.c))
+CORE_C   := $(filter-out src/main.c,$(SRC_C))
+QUERIES  := $(sort $(wildcard queries/*.sql))
+UNIT_C   := $(sort $(wildcard tests/unit/test_*.c))
+GEN_C    := build/gen/queries.c
+
+# $(call objs,DIR,SOURCES): object paths for SOURCES built into DIR.
+objs = $(patsubst %.c,$(1)/%.o,$(2))
+
+OBJ      := $(call objs,build/obj,$(SRC_C) $(UI_C) $(GEN_C))
+CORE_OBJ := $(call objs,build/obj,$(CORE_C) $(GEN_C))
+SAN_OBJ  := $(call objs,build/asan,$(SRC_C) $(UI_C) $(GEN_C))
+SAN_CORE := $(call objs,build/asan,$(CORE_C) $(GEN_C))
+UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_C))
+SAN_UNIT := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_C))
+
+.PHONY: all deps run test unit bench fuzz install clean samples docs
+.DEFAULT_GOAL := all
+
+all: deps
+	@$(MAKE) --no-print-directory persona
+
+deps:
+	@missing=""; for p in $(DEPS_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  echo "make deps: installing$$missing"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+persona: $(OBJ)
+	$(CC) -o $@ $(OBJ) $(PKG_LIBS) $(UI_LIBS) -lpthread -lm
+
+# queries/*.sql become C strings: const char query_<name>[] in build/gen/queries.c.
+$(GEN_C): $(QUERIES) Makefile
+	@mkdir -p $(dir $@)
+	@{ echo '/* generated from queries/*.sql by the Makefile; do not edit */'; \
+	   for f in $(QUERIES); do \
+	     n=$$(basename $$f .sql | tr -c 'a-zA-Z0-9_\n' _); \
+	     echo "const char query_$$n[] ="; \
+	     sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/  "/' -e 's/$$/\\n"/' $$f; \
+	     echo '  ;'; \
+	   done; } > $@.tmp && mv $@.tmp $@
+
+build/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(OPTFLAGS) -MMD -MP -c $< -o $@
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(SANCC) $(BASEFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+
+build/asan/persona: $(SAN_OBJ)
+	$(SANCC) $(SANFLAGS) -o $@ $(SAN_OBJ) $(PKG_LIBS) $(UI_LIBS) -lpthread -lm
+
+build/tests/%: tests/unit/%.c $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASEFLAGS) $(OPTFLAGS) -o $@ $< $(CORE_OBJ) $(PKG_LIBS) -lcmocka -lpthread -lm
+
+build/asan/tests/%: tests/unit/%.c $(SAN_CORE)
+	@mkdir -p $(dir $@)
+	$(SANCC) $(BASEFLAGS) $(SANFLAGS) -o $@ $< $(SAN_CORE) $(PKG_LIBS) -lcmocka -lpthread -lm
+
+samples/customers.csv samples/orders.csv samples/events.csv samples/experiment.csv: samples/generate.c
+	@mkdir -p build
+	$(CC) $(BASEFLAGS) -O2 -o build/generate samples/generate.c -lm
+	cd samples && ../build/generate
+
+samples: samples/customers.csv
+
+build/sample.db: persona samples/demo.persona samples/customers.csv
+	rm -f $@ $@-wal $@-shm
+	cd samples && ../persona -d ../$@ -f demo.persona > /dev/null
+
+run: all
+	@$(MAKE) --no-print-directory build/sample.db
+	./persona -d build/sample.db
+
+unit: $(UNIT_BIN)
+
+test: all
+	@$(MAKE) --no-print-directory $(UNIT_BIN) build/asan/persona $(SAN_UNIT)
+	@tests/run.sh
+
+bench: all
+	@bench/run.sh
+
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CORE    := $(call objs,build/fuzzobj,$(CORE_C) $(GEN_C))
+build/fuzzobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(SANCC) $(BASEFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE)
+	@mkdir -p $(dir $@)
+	$(SANCC) $(BASEFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_CORE) $(PKG_LIBS) -lpthread -lm
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+	@echo "built: $(FUZZ_TARGETS)"; echo "run:   build/fuzz/fuzz_csv -max_total_time=600 tests/fuzz/corpus-csv"
+
+# The README's command reference is generated from the command table.
+docs: persona
+	tests/gen-readme-reference.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 persona $(DESTDIR)$(PREFIX)/bin/persona
+	install -m 644 persona.1 $(DESTDIR)$(PREFIX)/share/man/man1/persona.1
+
+clean:
+	rm -rf build persona
+
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d)
