@@ -74,7 +74,7 @@ persona: $(OBJ)
 # queries/*.sql become C strings: const char query_<name>[] in build/gen/queries.c.
 $(GEN_C): $(QUERIES) Makefile
 	@mkdir -p $(dir $@)
-	@{ echo '/* generated from queries/*.sql by the Makefile; do not edit */'; \
+	@{ echo '/* generated from the queries folder by the Makefile; do not edit */'; \
 	   for f in $(QUERIES); do \
 	     n=$$(basename $$f .sql | tr -c 'a-zA-Z0-9_\n' _); \
 	     echo "const char query_$$n[] ="; \

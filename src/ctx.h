@@ -27,14 +27,24 @@ typedef struct ctx {
     void *progress_arg;
     volatile sig_atomic_t *cancel; /* set (non-zero) asynchronously to cancel */
 
+    /* Warnings and notes that are not results ("3 rows rejected"): the front end
+     * shows them (stderr, status line).  NULL: they are dropped. */
+    void (*note)(void *arg, const char *message);
+    void *note_arg;
+
     int64_t command_id;         /* _persona_log id of the running command, 0 if none */
     const char *command_name;   /* the running command's name, prefixes errors */
+    char summary[512];          /* one line for the command log, set by the command */
+    int depth;                  /* nesting of replay, to refuse a script replaying itself */
     int color;                  /* front end may use colours */
 } ctx;
 
 /* Formats a message into c->err and returns -1, so callers can write
  * `return ctx_error(c, "load: %s: empty file", path);`. */
 int ctx_error(ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Puts "prefix: " in front of the current error and returns -1. */
+int ctx_error_prefix(ctx *c, const char *prefix);
 
 /* Sets c->err from the workspace's last SQLite error, prefixed with what was being
  * done ("sql", "load: insert"), and returns -1. */
@@ -46,6 +56,9 @@ int ctx_is_cancelled(const ctx *c);
 
 /* Sets the "cancelled" error for the running command and returns -1. */
 int ctx_cancelled(ctx *c);
+
+/* Passes a formatted note to the front end. */
+void ctx_note(ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Reports progress if anyone listens. */
 void ctx_progress(ctx *c, int64_t done, int64_t total, const char *phase);

@@ -1,0 +1,440 @@
+/* cmd-data.c — looking at and changing tables: tables, describe, show, sql, drop. */
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "resultset.h"
+#include "sink.h"
+#include "strbuf.h"
+#include "undo.h"
+#include "workspace.h"
+
+/* Runs a one-value query built with sqlite3_mprintf's %w/%Q quoting. */
+static int64_t query_int(ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *sql = sqlite3_vmprintf(fmt, ap);
+    va_end(ap);
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_free(sql);
+    return v;
+}
+
+/* ---- tables ---- */
+
+static int tables_exec(ctx *c, const struct cmd_args *a)
+{
+    (void)a;
+    sqlite3_stmt *st;
+    if (prepare_sql(c, "tables",
+                    "SELECT m.name, m.type, t.key_column FROM sqlite_master m "
+                    "LEFT JOIN _persona_tables t ON t.name = m.name "
+                    "WHERE m.type IN ('table', 'view') "
+                    "AND m.name NOT LIKE '\\_persona\\_%' ESCAPE '\\' "
+                    "AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name", &st))
+        return -1;
+    static const char *const cols[] = {"name", "kind", "rows", "columns", "key"};
+    sink_table_begin(c->out, NULL, 5, cols);
+    int n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        const char *key = (const char *)sqlite3_column_text(st, 2);
+        struct cell row[] = {
+            cell_text(name),
+            cell_text((const char *)sqlite3_column_text(st, 1)),
+            cell_int(query_int(c, "SELECT count(*) FROM \"%w\"", name)),
+            cell_int(query_int(c, "SELECT count(*) FROM pragma_table_info(%Q)", name)),
+            key ? cell_text(key) : cell_text("rowid"),
+        };
+        sink_table_row(c->out, row);
+        n++;
+    }
+    sink_table_end(c->out);
+    sqlite3_finalize(st);
+    cmd_set_summary(c, "%d tables", n);
+    return 0;
+}
+
+const struct cmd_entry cmd_tables_entry = {
+    .name = "tables",
+    .usage = "tables",
+    .summary = "list the tables and views with their row and column counts and key",
+    .example = "tables",
+    .max_args = 0,
+    .flags = CMD_NOSAVE,
+    .exec = tables_exec,
+};
+
+/* ---- describe ---- */
+
+/* "a (12), b (5), c (3)": the most common values of a column. */
+static void top_values(ctx *c, const char *table, const char *col, int k, struct strbuf *out)
+{
+    char *sql = sqlite3_mprintf("SELECT \"%w\", count(*) AS n FROM \"%w\" WHERE \"%w\" IS NOT NULL "
+                                "GROUP BY 1 ORDER BY n DESC, 1 LIMIT %d", col, table, col, k);
+    sqlite3_stmt *st;
+    strbuf_reset(out);
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            if (out->len)
+                strbuf_puts(out, ", ");
+            strbuf_printf(out, "%s (%lld)", (const char *)sqlite3_column_text(st, 0),
+                          (long long)sqlite3_column_int64(st, 1));
+        }
+        sqlite3_finalize(st);
+    }
+    sqlite3_free(sql);
+}
+
+static int describe_exec(ctx *c, const struct cmd_args *a)
+{
+    const char *table = a->argv[0];
+    if (require_relation(c, "describe", table, 1))
+        return -1;
+    sqlite3_stmt *cols_st;
+    char *sql = sqlite3_mprintf("SELECT name, type FROM pragma_table_info(%Q) ORDER BY cid", table);
+    int rc = prepare_sql(c, "describe", sql, &cols_st);
+    sqlite3_free(sql);
+    if (rc)
+        return -1;
+    static const char *const cols[] = {"column", "type", "non_null", "null_pct", "distinct",
+                                       "min", "max", "mean", "stddev", "top"};
+    sink_table_begin(c->out, NULL, 10, cols);
+    struct strbuf top = {0};
+    int ncols = 0;
+    rc = 0;
+    while (rc == 0 && sqlite3_step(cols_st) == SQLITE_ROW) {
+        const char *col = (const char *)sqlite3_column_text(cols_st, 0);
+        const char *type = (const char *)sqlite3_column_text(cols_st, 1);
+        sqlite3_stmt *st;
+        sql = sqlite3_mprintf(
+            "SELECT count(*), count(\"%w\"), count(DISTINCT \"%w\"), min(\"%w\"), max(\"%w\"), "
+            "avg(CASE WHEN typeof(\"%w\") IN ('integer', 'real') THEN \"%w\" END), stddev(\"%w\") "
+            "FROM \"%w\"", col, col, col, col, col, col, col, table);
+        rc = prepare_sql(c, "describe", sql, &st);
+        sqlite3_free(sql);
+        if (rc)
+            break;
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            rc = ctx_sqlite_error(c, "describe");
+            sqlite3_finalize(st);
+            break;
+        }
+        if (ctx_is_cancelled(c)) {
+            rc = ctx_cancelled(c);
+            sqlite3_finalize(st);
+            break;
+        }
+        int64_t rows = sqlite3_column_int64(st, 0), non_null = sqlite3_column_int64(st, 1);
+        top_values(c, table, col, 3, &top);
+        struct cell row[] = {
+            cell_text(col),
+            cell_text(type && *type ? type : "ANY"),
+            cell_int(non_null),
+            rows ? cell_real((double)(int64_t)(1000.0 * (double)(rows - non_null) / (double)rows + 0.5) / 10.0)
+                 : cell_null(),
+            cell_int(sqlite3_column_int64(st, 2)),
+            column_cell(st, 3),
+            column_cell(st, 4),
+            column_cell(st, 5),
+            column_cell(st, 6),
+            cell_text(strbuf_str(&top)),
+        };
+        sink_table_row(c->out, row);
+        sqlite3_finalize(st);
+        ncols++;
+    }
+    sink_table_end(c->out);
+    sqlite3_finalize(cols_st);
+    strbuf_free(&top);
+    cmd_set_summary(c, "%s: %d columns", table, ncols);
+    return rc;
+}
+
+const struct cmd_entry cmd_describe_entry = {
+    .name = "describe",
+    .usage = "describe TABLE",
+    .summary = "per column: type, non-null count, null %, distinct, min, max, mean, stddev, top values",
+    .example = "describe customers",
+    .min_args = 1,
+    .max_args = 1,
+    .flags = CMD_NOSAVE,
+    .exec = describe_exec,
+};
+
+/* ---- show ---- */
+
+static const struct cmd_option show_options[] = {
+    {"where", NULL, "SQL condition the rows must meet, e.g. where=\"age > 40\""},
+    {"order", NULL, "SQL ordering, e.g. order=\"signup_date DESC\""},
+    {"limit", "20", "rows to print; 'all' for every row"},
+    {"columns", "*", "SQL column list, e.g. columns=first_name,email"},
+    {NULL},
+};
+
+static int show_exec(ctx *c, const struct cmd_args *a)
+{
+    const char *table = a->argv[0];
+    if (require_relation(c, "show", table, 1))
+        return -1;
+    int64_t limit = -1;
+    const char *lim = cmd_opt(a, "limit");
+    if (strcmp(lim, "all") != 0) {
+        char *end;
+        limit = strtoll(lim, &end, 10);
+        if (end == lim || *end || limit < 0)
+            return ctx_error(c, "show: option limit=%s: expected a number of rows or 'all'", lim);
+    }
+    struct strbuf sql = {0};
+    strbuf_printf(&sql, "SELECT %s FROM ", cmd_opt(a, "columns"));
+    strbuf_put_ident(&sql, table);
+    if (cmd_opt(a, "where"))
+        strbuf_printf(&sql, " WHERE %s", cmd_opt(a, "where"));
+    if (cmd_opt(a, "order"))
+        strbuf_printf(&sql, " ORDER BY %s", cmd_opt(a, "order"));
+    sqlite3_stmt *st;
+    int rc = prepare_sql(c, "show", strbuf_str(&sql), &st);
+    strbuf_free(&sql);
+    if (rc)
+        return -1;
+    int more;
+    int64_t n = resultset_write(c, st, NULL, limit, &more);
+    sqlite3_finalize(st);
+    if (n < 0)
+        return -1;
+    if (more)
+        ctx_note(c, "show: first %lld rows; limit=N or limit=all for more", (long long)n);
+    cmd_set_summary(c, "%lld rows of %s", (long long)n, table);
+    return 0;
+}
+
+const struct cmd_entry cmd_show_entry = {
+    .name = "show",
+    .usage = "show TABLE [where=EXPR] [order=EXPR] [limit=N|all] [columns=LIST]",
+    .summary = "print rows of a table or view",
+    .example = "show customers where=\"country = 'FR'\" order=last_name limit=10",
+    .min_args = 1,
+    .max_args = 1,
+    .options = show_options,
+    .flags = CMD_NOSAVE,
+    .exec = show_exec,
+};
+
+/* ---- sql ---- */
+
+/* What the authorizer learns while a statement is prepared: the tables it writes,
+ * so they can be copied for undo before it runs. */
+struct sql_writes {
+    ctx *c;
+    int n;
+    char *tables[64];
+    const char *refused;    /* why the statement is not allowed */
+};
+
+static void note_write(struct sql_writes *w, const char *table)
+{
+    if (!table || strncmp(table, "sqlite_", 7) == 0)
+        return;
+    for (int i = 0; i < w->n; i++)
+        if (sqlite3_stricmp(w->tables[i], table) == 0)
+            return;
+    if (w->n < 64)
+        w->tables[w->n++] = xstrdup(table);
+}
+
+static int sql_authorize(void *arg, int action, const char *a1, const char *a2, const char *db,
+                         const char *trigger)
+{
+    (void)trigger;
+    struct sql_writes *w = arg;
+    const char *table = NULL;
+    switch (action) {
+    case SQLITE_TRANSACTION:
+    case SQLITE_SAVEPOINT:
+        w->refused = "transactions are Persona's: each command is one (use 'undo' to go back)";
+        return SQLITE_DENY;
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE:
+    case SQLITE_DROP_TABLE:
+        table = a1;
+        break;
+    case SQLITE_ALTER_TABLE:
+        table = a2;
+        break;
+    case SQLITE_CREATE_TABLE:
+    case SQLITE_CREATE_INDEX:
+    case SQLITE_DROP_INDEX:
+    case SQLITE_CREATE_TRIGGER:
+    case SQLITE_DROP_TRIGGER:
+        if (action == SQLITE_CREATE_TABLE ? a1 && strncmp(a1, "_persona_", 9) == 0
+                                          : a2 && strncmp(a2, "_persona_", 9) == 0) {
+            w->refused = "the _persona_ tables are Persona's own and read-only here";
+            return SQLITE_DENY;
+        }
+        return SQLITE_OK;
+    default:
+        return SQLITE_OK;
+    }
+    if (db && strcmp(db, "main") != 0)
+        return SQLITE_OK;
+    if (table && strncmp(table, "_persona_", 9) == 0) {
+        w->refused = "the _persona_ tables are Persona's own and read-only here";
+        return SQLITE_DENY;
+    }
+    note_write(w, table);
+    return SQLITE_OK;
+}
+
+static void writes_clear(struct sql_writes *w)
+{
+    for (int i = 0; i < w->n; i++)
+        free(w->tables[i]);
+    w->n = 0;
+    w->refused = NULL;
+}
+
+/* Runs one prepared statement: copies what it will write for undo, prints its rows
+ * or counts its changes. */
+static int run_statement(ctx *c, sqlite3_stmt *st, struct sql_writes *w, int64_t *rows, int64_t *changes)
+{
+    if (sqlite3_stmt_readonly(st)) {
+        int64_t n = resultset_write(c, st, NULL, -1, NULL);
+        if (n < 0)
+            return -1;
+        *rows += n;
+        return 0;
+    }
+    struct schema_snapshot *before = schema_snapshot_take(c);
+    if (!before)
+        return -1;
+    int rc = 0;
+    for (int i = 0; i < w->n && rc == 0; i++)
+        if (table_exists(c, w->tables[i]))
+            rc = undo_table_copied(c, w->tables[i]);
+    if (rc == 0) {
+        int64_t before_changes = sqlite3_total_changes64(c->db);
+        if (sqlite3_column_count(st) > 0) {     /* RETURNING */
+            int64_t n = resultset_write(c, st, NULL, -1, NULL);
+            rc = n < 0 ? -1 : 0;
+        } else {
+            int step;
+            while ((step = sqlite3_step(st)) == SQLITE_ROW)
+                ;
+            if (step != SQLITE_DONE)
+                rc = ctx_sqlite_error(c, "sql");
+        }
+        *changes += sqlite3_total_changes64(c->db) - before_changes;
+    }
+    if (rc == 0)
+        rc = undo_schema_changes(c, before);
+    schema_snapshot_free(before);
+    return rc;
+}
+
+static int sql_exec(ctx *c, const struct cmd_args *a)
+{
+    const char *text = a->raw;
+    if (!*text)
+        return ctx_error(c, "sql: no statement; usage: %s", a->entry->usage);
+    struct sql_writes w = {.c = c};
+    int64_t rows = 0, changes = 0;
+    int changed = 0, rc = 0;
+    while (rc == 0 && *text) {
+        sqlite3_stmt *st = NULL;
+        const char *tail;
+        sqlite3_set_authorizer(c->db, sql_authorize, &w);
+        int prc = sqlite3_prepare_v2(c->db, text, -1, &st, &tail);
+        sqlite3_set_authorizer(c->db, NULL, NULL);
+        if (prc != SQLITE_OK) {
+            size_t at = (size_t)sqlite3_error_offset(c->db);
+            if (w.refused)
+                rc = ctx_error(c, "sql: %s", w.refused);
+            else if ((int)at >= 0 && at < strlen(text))
+                rc = ctx_error(c, "sql: %s (at column %zu: \"%.20s\")", sqlite3_errmsg(c->db), at + 1, text + at);
+            else
+                rc = ctx_sqlite_error(c, "sql");
+            break;
+        }
+        text = tail;
+        if (!st)    /* only a comment or blanks were left */
+            continue;
+        changed |= !sqlite3_stmt_readonly(st);
+        rc = run_statement(c, st, &w, &rows, &changes);
+        sqlite3_finalize(st);
+        writes_clear(&w);
+    }
+    writes_clear(&w);
+    if (rc)
+        return -1;
+    if (changed && rows == 0) {
+        sink_record_begin(c->out, NULL);
+        sink_field(c->out, "changes", cell_int(changes));
+        sink_record_end(c->out);
+    }
+    if (changed)
+        cmd_set_summary(c, "%lld rows changed", (long long)changes);
+    else
+        cmd_set_summary(c, "%lld rows", (long long)rows);
+    return 0;
+}
+
+const struct cmd_entry cmd_sql_entry = {
+    .name = "sql",
+    .usage = "sql STATEMENT[; STATEMENT…]",
+    .summary = "run SQL on the workspace: rows for a query, the changed-row count for a change (undoable)",
+    .example = "sql SELECT country, count(*) FROM customers GROUP BY 1 ORDER BY 2 DESC",
+    .min_args = 0,
+    .max_args = -1,
+    .flags = CMD_CHANGES | CMD_RAW,
+    .exec = sql_exec,
+};
+
+/* ---- drop ---- */
+
+static int drop_exec(ctx *c, const struct cmd_args *a)
+{
+    const char *name = a->argv[0];
+    if (require_relation(c, "drop", name, 1))
+        return -1;
+    if (table_exists(c, name)) {
+        if (undo_table_stashed(c, name))
+            return -1;
+    } else {
+        struct schema_snapshot *before = schema_snapshot_take(c);
+        char *sql = sqlite3_mprintf("DROP VIEW \"%w\"", name);
+        int rc = before ? exec_sql(c, "drop", sql) : -1;
+        sqlite3_free(sql);
+        if (rc == 0)
+            rc = undo_schema_changes(c, before);
+        schema_snapshot_free(before);
+        if (rc)
+            return -1;
+    }
+    sink_record_begin(c->out, NULL);
+    sink_field(c->out, "dropped", cell_text(name));
+    sink_record_end(c->out);
+    cmd_set_summary(c, "dropped %s", name);
+    return 0;
+}
+
+const struct cmd_entry cmd_drop_entry = {
+    .name = "drop",
+    .usage = "drop TABLE",
+    .summary = "drop a table or view (undoable)",
+    .example = "drop orders_2019",
+    .min_args = 1,
+    .max_args = 1,
+    .flags = CMD_CHANGES,
+    .exec = drop_exec,
+};

@@ -1,0 +1,427 @@
+/* cmd.c — the command table, lookup, argument checking, running and help. */
+#include "cmd.h"
+
+#include <ctype.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sink.h"
+#include "similar.h"
+#include "strbuf.h"
+#include "tokenize.h"
+#include "undo.h"
+#include "workspace.h"
+
+/* The table, in the order `help` lists it: data first, in the order of a session. */
+static const struct cmd_entry *const commands[] = {
+    &cmd_load_entry,    &cmd_tables_entry, &cmd_describe_entry, &cmd_show_entry,
+    &cmd_sql_entry,     &cmd_drop_entry,   &cmd_history_entry,  &cmd_undo_entry,
+    &cmd_replay_entry,  &cmd_help_entry,
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+const struct cmd_entry *const *cmd_entries(int *n)
+{
+    *n = NCOMMANDS;
+    return commands;
+}
+
+static void command_names(const char *names[NCOMMANDS])
+{
+    for (int i = 0; i < NCOMMANDS; i++)
+        names[i] = commands[i]->name;
+}
+
+/* Finds name among n names (exact, else unique prefix): index, -1 none, -2 ambiguous. */
+static int match_name(const char *name, const char *const *names, int n)
+{
+    size_t len = strlen(name);
+    int found = -1;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(names[i], name) == 0)
+            return i;
+        if (strncmp(names[i], name, len) == 0)
+            found = found == -1 ? i : -2;
+    }
+    return found;
+}
+
+/* "a, b, c" of the names that start with prefix, into b. */
+static void list_prefixed(struct strbuf *b, const char *prefix, const char *const *names, int n)
+{
+    size_t len = strlen(prefix);
+    for (int i = 0; i < n; i++) {
+        if (strncmp(names[i], prefix, len) != 0)
+            continue;
+        if (b->len)
+            strbuf_puts(b, ", ");
+        strbuf_puts(b, names[i]);
+    }
+}
+
+const struct cmd_entry *cmd_lookup(ctx *c, const char *name)
+{
+    const char *names[NCOMMANDS];
+    command_names(names);
+    int i = match_name(name, names, NCOMMANDS);
+    if (i >= 0)
+        return commands[i];
+    if (i == -2) {
+        struct strbuf b = {0};
+        list_prefixed(&b, name, names, NCOMMANDS);
+        ctx_error(c, "ambiguous command '%s': %s", name, strbuf_str(&b));
+        strbuf_free(&b);
+        return NULL;
+    }
+    const char *near = closest_name(name, names, NCOMMANDS);
+    if (near)
+        ctx_error(c, "unknown command '%s' (did you mean '%s'?); 'help' lists the commands", name, near);
+    else
+        ctx_error(c, "unknown command '%s'; 'help' lists the commands", name);
+    return NULL;
+}
+
+static int count_options(const struct cmd_entry *e)
+{
+    int n = 0;
+    while (e->options && e->options[n].key)
+        n++;
+    return n;
+}
+
+const char cmd_flag[] = "flag";
+
+static int is_flag(const struct cmd_option *o) { return o->def == CMD_FLAG; }
+
+const char *cmd_opt(const struct cmd_args *a, const char *key)
+{
+    for (int i = 0; i < a->nopts; i++)
+        if (strcmp(a->keys[i], key) == 0)
+            return a->values[i];
+    for (const struct cmd_option *o = a->entry->options; o && o->key; o++)
+        if (strcmp(o->key, key) == 0 && !is_flag(o))
+            return o->def;
+    return NULL;
+}
+
+int cmd_opt_given(const struct cmd_args *a, const char *key)
+{
+    for (int i = 0; i < a->nopts; i++)
+        if (strcmp(a->keys[i], key) == 0)
+            return 1;
+    return 0;
+}
+
+int cmd_opt_int(ctx *c, const struct cmd_args *a, const char *key, int64_t *out)
+{
+    const char *v = cmd_opt(a, key);
+    if (!v)
+        return ctx_error(c, "%s: option %s needs a value", a->entry->name, key);
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    if (end == v || *end)
+        return ctx_error(c, "%s: option %s=%s: expected a whole number", a->entry->name, key, v);
+    *out = n;
+    return 0;
+}
+
+void cmd_set_summary(ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->summary, sizeof c->summary, fmt, ap);
+    va_end(ap);
+}
+
+static void args_free(struct cmd_args *a)
+{
+    free(a->argv);
+    free(a->keys);
+    free(a->values);
+}
+
+/* Sorts the words of a command into positional arguments, options and flags, and
+ * checks them against the entry. */
+static int parse_args(ctx *c, const struct cmd_entry *e, struct words *ws, struct cmd_args *a)
+{
+    int nopt = count_options(e);
+    const char *keys[nopt + 1];
+    for (int i = 0; i < nopt; i++)
+        keys[i] = e->options[i].key;
+    a->argv = xcalloc((size_t)ws->n + 1, sizeof *a->argv);
+    a->keys = xcalloc((size_t)ws->n + 1, sizeof *a->keys);
+    a->values = xcalloc((size_t)ws->n + 1, sizeof *a->values);
+    for (int i = 1; i < ws->n; i++) {
+        struct word *w = &ws->w[i];
+        if (w->key) {
+            int k = match_name(w->key, keys, nopt);
+            if (k >= 0 && is_flag(&e->options[k]))
+                k = -1;
+            if (k < 0) {
+                const char *near = closest_name(w->key, keys, (size_t)nopt);
+                if (k == -2)
+                    return ctx_error(c, "%s: ambiguous option '%s='; see 'help %s'", e->name, w->key, e->name);
+                if (near)
+                    return ctx_error(c, "%s: unknown option '%s=' (did you mean '%s='?); see 'help %s'",
+                                     e->name, w->key, near, e->name);
+                return ctx_error(c, "%s: unknown option '%s='; see 'help %s'", e->name, w->key, e->name);
+            }
+            a->keys[a->nopts] = e->options[k].key;
+            a->values[a->nopts++] = w->value;
+            continue;
+        }
+        int k = w->quoted ? -1 : match_name(w->text, keys, nopt);
+        if (k >= 0 && is_flag(&e->options[k]) && strcmp(keys[k], w->text) == 0) {
+            a->keys[a->nopts] = e->options[k].key;
+            a->values[a->nopts++] = "1";
+            continue;
+        }
+        a->argv[a->argc++] = w->text;
+    }
+    if (a->argc < e->min_args || (e->max_args >= 0 && a->argc > e->max_args))
+        return ctx_error(c, "%s: %s arguments; usage: %s",
+                         e->name, a->argc < e->min_args ? "missing" : "too many", e->usage);
+    return 0;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Runs the command's exec inside a transaction when it changes data; undo data is
+ * pruned in the same transaction so the workspace never grows without bound. */
+static int exec_in_transaction(ctx *c, const struct cmd_entry *e, const struct cmd_args *a)
+{
+    if (!(e->flags & CMD_CHANGES))
+        return e->exec(c, a);
+    if (exec_sql(c, e->name, "BEGIN IMMEDIATE"))
+        return -1;
+    int rc = e->exec(c, a);
+    if (rc == 0 && ctx_is_cancelled(c))
+        rc = ctx_cancelled(c);
+    if (rc == 0)
+        rc = undo_prune(c);
+    if (rc == 0 && exec_sql(c, e->name, "COMMIT") == 0)
+        return 0;
+    char keep[sizeof c->err];
+    memcpy(keep, c->err, sizeof keep);
+    sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    memcpy(c->err, keep, sizeof keep);
+    return -1;
+}
+
+/* The first word of a command, for looking it up before the rest is tokenized
+ * (raw commands must not be tokenized at all). */
+static size_t first_word(const char *text, char *buf, size_t size)
+{
+    size_t n = 0;
+    while (text[n] && !isspace((unsigned char)text[n]))
+        n++;
+    size_t k = n < size - 1 ? n : size - 1;
+    memcpy(buf, text, k);
+    buf[k] = '\0';
+    return n;
+}
+
+/* Runs one command (no ';' splitting). */
+static int run_command(ctx *c, const char *text)
+{
+    char name[64];
+    size_t name_len = first_word(text, name, sizeof name);
+    const struct cmd_entry *e = cmd_lookup(c, name);
+    if (!e)
+        return -1;
+    struct words ws = {0};
+    struct cmd_args a = {.entry = e, .line = text};
+    if (e->flags & CMD_RAW) {
+        a.raw = text + name_len;
+        while (isspace((unsigned char)*a.raw))
+            a.raw++;
+    } else if (tokenize(text, &ws, c->err, sizeof c->err)) {
+        return ctx_error_prefix(c, e->name);
+    }
+    int rc = e->flags & CMD_RAW ? 0 : parse_args(c, e, &ws, &a);
+    if (rc == 0) {
+        const char *saved_name = c->command_name;
+        int64_t saved_id = c->command_id;
+        c->command_name = e->name;
+        c->summary[0] = '\0';
+        if (c->cancel)
+            *c->cancel = 0;
+        int logged = c->db && !(e->flags & CMD_NOLOG);
+        c->command_id = logged ? log_begin(c, text, !(e->flags & CMD_NOSAVE)) : 0;
+        int64_t id = c->command_id;
+        double t0 = now_ms();
+        sink_begin(c->out);
+        rc = exec_in_transaction(c, e, &a);
+        sink_end(c->out);
+        if (logged)
+            log_end(c, id, rc == 0 ? "ok" : ctx_is_cancelled(c) ? "cancelled" : "error",
+                    now_ms() - t0, rc == 0 ? c->summary : c->err);
+        c->command_name = saved_name;
+        c->command_id = saved_id;
+    }
+    args_free(&a);
+    words_free(&ws);
+    return rc;
+}
+
+static int is_raw_command(const char *name, size_t len)
+{
+    char buf[64];
+    if (len >= sizeof buf)
+        return 0;
+    memcpy(buf, name, len);
+    buf[len] = '\0';
+    const char *names[NCOMMANDS];
+    command_names(names);
+    int i = match_name(buf, names, NCOMMANDS);
+    return i >= 0 && (commands[i]->flags & CMD_RAW);
+}
+
+int run_line(ctx *c, const char *line)
+{
+    char **cmds;
+    int n;
+    if (split_commands(line, is_raw_command, &cmds, &n, c->err, sizeof c->err))
+        return -1;
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = run_command(c, cmds[i]);
+    commands_free(cmds, n);
+    return rc;
+}
+
+int run_script(ctx *c, const char *text, const char *name, int keep_going,
+               report_fn *report, void *arg)
+{
+    int failures = 0, lineno = 0;
+    const char *p = text;
+    struct strbuf line = {0};
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        lineno++;
+        strbuf_reset(&line);
+        strbuf_append(&line, p, len);
+        p += len + (eol != NULL);
+        if (run_line(c, strbuf_str(&line)) != 0) {
+            failures++;
+            report(arg, name, lineno, c->err);
+            if (!keep_going || ctx_is_cancelled(c))
+                break;
+        }
+    }
+    strbuf_free(&line);
+    return failures;
+}
+
+/* ---- help ---- */
+
+static void help_option_rows(struct strbuf *b, const struct cmd_entry *e, int markdown)
+{
+    for (const struct cmd_option *o = e->options; o && o->key; o++) {
+        char lhs[96];
+        if (is_flag(o))
+            snprintf(lhs, sizeof lhs, "%s", o->key);
+        else
+            snprintf(lhs, sizeof lhs, "%s=%s", o->key, o->def ? o->def : "…");
+        if (markdown)
+            strbuf_printf(b, "| `%s` | %s |\n", lhs, o->help);
+        else
+            strbuf_printf(b, "  %-22s %s\n", lhs, o->help);
+    }
+}
+
+/* The help page of one command as text (table format) or Markdown (the README). */
+static void help_page(struct strbuf *b, const struct cmd_entry *e, int markdown)
+{
+    if (markdown) {
+        strbuf_printf(b, "### %s\n\n%s.\n\n```\n%s\n```\n\n", e->name, e->summary, e->usage);
+        if (count_options(e)) {
+            strbuf_puts(b, "| option | meaning |\n|---|---|\n");
+            help_option_rows(b, e, 1);
+            strbuf_puts(b, "\n");
+        }
+        strbuf_printf(b, "Example: `%s`\n\n", e->example);
+        return;
+    }
+    strbuf_printf(b, "%s\n  %s\n", e->usage, e->summary);
+    if (count_options(e)) {
+        strbuf_puts(b, "\noptions (default after =):\n");
+        help_option_rows(b, e, 0);
+    }
+    strbuf_printf(b, "\nexample:\n  %s\n", e->example);
+}
+
+/* help CMD in JSON, CSV or TSV: the page as data. */
+static void help_record(ctx *c, const struct cmd_entry *e)
+{
+    sink_record_begin(c->out, "command");
+    sink_field(c->out, "name", cell_text(e->name));
+    sink_field(c->out, "usage", cell_text(e->usage));
+    sink_field(c->out, "summary", cell_text(e->summary));
+    sink_field(c->out, "example", cell_text(e->example));
+    sink_record_end(c->out);
+    static const char *const cols[] = {"option", "default", "flag", "description"};
+    sink_table_begin(c->out, "options", 4, cols);
+    for (const struct cmd_option *o = e->options; o && o->key; o++) {
+        struct cell row[] = {cell_text(o->key), is_flag(o) ? cell_null() : cell_text(o->def),
+                             cell_bool(is_flag(o)), cell_text(o->help)};
+        sink_table_row(c->out, row);
+    }
+    sink_table_end(c->out);
+}
+
+static int help_exec(ctx *c, const struct cmd_args *a)
+{
+    enum sink_format fmt = sink_format(c->out);
+    int text = fmt == FMT_TABLE || fmt == FMT_MARKDOWN;
+    struct strbuf b = {0};
+    if (a->argc == 1) {
+        const struct cmd_entry *e = cmd_lookup(c, a->argv[0]);
+        if (!e)
+            return ctx_error_prefix(c, "help");
+        if (text) {
+            help_page(&b, e, fmt == FMT_MARKDOWN);
+            sink_text(c->out, NULL, strbuf_str(&b));
+        } else {
+            help_record(c, e);
+        }
+        strbuf_free(&b);
+        return 0;
+    }
+    if (fmt == FMT_MARKDOWN) {      /* the README's command reference */
+        for (int i = 0; i < NCOMMANDS; i++)
+            help_page(&b, commands[i], 1);
+        sink_text(c->out, NULL, strbuf_str(&b));
+        strbuf_free(&b);
+        return 0;
+    }
+    static const char *const cols[] = {"command", "summary"};
+    sink_table_begin(c->out, NULL, 2, cols);
+    for (int i = 0; i < NCOMMANDS; i++) {
+        struct cell row[] = {cell_text(commands[i]->name), cell_text(commands[i]->summary)};
+        sink_table_row(c->out, row);
+    }
+    sink_table_end(c->out);
+    return 0;
+}
+
+const struct cmd_entry cmd_help_entry = {
+    .name = "help",
+    .usage = "help [COMMAND]",
+    .summary = "list the commands, or show one command's usage, options and an example",
+    .example = "help load",
+    .min_args = 0,
+    .max_args = 1,
+    .flags = CMD_NOSAVE,
+    .exec = help_exec,
+};

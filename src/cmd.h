@@ -1,0 +1,98 @@
+/* cmd.h — the one command table.
+ *
+ * Every action is a command: a key in the workbench, a line in the REPL and a line in
+ * a script all become a command line and go through run_line().  Each family of
+ * commands lives in its own cmd-<family>.c and exports entries; cmd.c holds the
+ * table, looks names up (exact or unique prefix, with a suggestion for typos), checks
+ * arguments and options against the entry, logs the command, and runs changing
+ * commands in one transaction with undo recorded.  Help and completion read the same
+ * table. */
+#ifndef PERSONA_CMD_H
+#define PERSONA_CMD_H
+
+#include <stdint.h>
+
+#include "ctx.h"
+
+/* An option: key=value, or a bare flag word (def == CMD_FLAG). */
+struct cmd_option {
+    const char *key;
+    const char *def;        /* default value shown in help; NULL: none */
+    const char *help;
+};
+
+/* The def of a flag option: compared by address. */
+extern const char cmd_flag[];
+#define CMD_FLAG cmd_flag
+
+enum cmd_flags {
+    CMD_CHANGES = 1 << 0,   /* may change data: one transaction, undo recorded */
+    CMD_RAW = 1 << 1,       /* takes the rest of its line as written (sql) */
+    CMD_NOSAVE = 1 << 2,    /* not written by `history save` (help, history, undo) */
+    CMD_NOLOG = 1 << 3,     /* not logged at all */
+};
+
+struct cmd_args;
+
+struct cmd_entry {
+    const char *name;
+    const char *usage;      /* "load PATH [as NAME] [key=COL] …" */
+    const char *summary;    /* one line, lowercase, no full stop */
+    const char *example;
+    int min_args, max_args; /* positional words; max -1: any number */
+    const struct cmd_option *options;   /* ends with {NULL}; NULL: none */
+    int flags;
+    int (*exec)(ctx *c, const struct cmd_args *a);
+};
+
+struct cmd_args {
+    const struct cmd_entry *entry;
+    int argc;
+    char **argv;            /* positional words, quotes removed */
+    int nopts;
+    const char **keys;      /* full option keys as declared (prefixes resolved) */
+    char **values;          /* flags have the value "1" */
+    const char *raw;        /* CMD_RAW: the text after the command word */
+    const char *line;       /* the whole command as typed */
+};
+
+/* The value given for an option, or its declared default, or NULL. */
+const char *cmd_opt(const struct cmd_args *a, const char *key);
+
+/* Whether an option or flag was given on the line. */
+int cmd_opt_given(const struct cmd_args *a, const char *key);
+
+/* Parses an integer option (default included) into *out; a value that is not a whole
+ * number gives an error naming the option. */
+int cmd_opt_int(ctx *c, const struct cmd_args *a, const char *key, int64_t *out);
+
+/* Runs every command of a line (';'-separated) and stops at the first that fails:
+ * returns 0, or -1 with c->err set ("load: …"). */
+int run_line(ctx *c, const char *line);
+
+/* Runs a script's text: each line's commands in turn.  name is what error messages
+ * call the script ("demo.persona", "-c", "<stdin>").  Without keep_going it stops
+ * at the first failure; failures are reported through report().  Returns the
+ * number of failed commands. */
+typedef void report_fn(void *arg, const char *script, int line, const char *message);
+int run_script(ctx *c, const char *text, const char *name, int keep_going,
+               report_fn *report, void *arg);
+
+/* The command table, for help screens and completion. */
+const struct cmd_entry *const *cmd_entries(int *n);
+
+/* Looks a command name up: exact, or a unique prefix.  NULL with c->err set
+ * (unknown, with a suggestion; or ambiguous, listing the candidates). */
+const struct cmd_entry *cmd_lookup(ctx *c, const char *name);
+
+/* Sets the one-line summary the command log keeps for the running command. */
+void cmd_set_summary(ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The command entries of each family (cmd-*.c). */
+extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_load_entry;
+extern const struct cmd_entry cmd_tables_entry, cmd_describe_entry, cmd_show_entry,
+    cmd_sql_entry, cmd_drop_entry;
+extern const struct cmd_entry cmd_history_entry, cmd_undo_entry, cmd_replay_entry;
+
+#endif

@@ -1,0 +1,15 @@
+/* similar.h — edit distance, for "did you mean …?" suggestions. */
+#ifndef PERSONA_SIMILAR_H
+#define PERSONA_SIMILAR_H
+
+#include <stddef.h>
+
+/* Optimal-string-alignment distance (Levenshtein plus adjacent transpositions)
+ * between two byte strings, case-insensitive for ASCII. */
+int edit_distance(const char *a, const char *b);
+
+/* The candidate closest to word, or NULL when none is close enough to be a likely
+ * typo (distance above a third of the word's length, at least 2). */
+const char *closest_name(const char *word, const char *const *candidates, size_t n);
+
+#endif

@@ -1,0 +1,11 @@
+/* sqlfunc.h — SQL functions Persona adds to the workspace connection. */
+#ifndef PERSONA_SQLFUNC_H
+#define PERSONA_SQLFUNC_H
+
+#include "ctx.h"
+
+/* Registers Persona's SQL functions on c->db (edit_distance(a, b), …) so analysts
+ * can use them in `sql`, `show where=` and filters. */
+int sqlfunc_register(ctx *c);
+
+#endif

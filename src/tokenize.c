@@ -1,0 +1,181 @@
+/* tokenize.c — command-line splitting and word tokenizing. */
+#include "tokenize.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* An option key: a letter or '_' then letters, digits, '_' or '-'. */
+static int is_option_key(const char *s, size_t len)
+{
+    if (len == 0 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if (!(isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
+int tokenize(const char *text, struct words *out, char *err, size_t errlen)
+{
+    out->n = 0;
+    out->w = NULL;
+    int cap = 0;
+    const char *p = text;
+    struct strbuf b = {0};
+    for (;;) {
+        while (is_blank(*p))
+            p++;
+        if (*p == '\0')
+            break;
+        strbuf_reset(&b);
+        size_t start = (size_t)(p - text);
+        long eq = -1;       /* position in b of the first unquoted '=' */
+        int quoted = 0;
+        while (*p && !is_blank(*p)) {
+            if (*p == '\'' || *p == '"') {
+                char q = *p++;
+                size_t open = (size_t)(p - text);
+                quoted = 1;
+                for (;;) {
+                    if (*p == '\0') {
+                        snprintf(err, errlen, "unterminated %c quote at column %zu", q, open);
+                        strbuf_free(&b);
+                        words_free(out);
+                        return -1;
+                    }
+                    if (*p == q) {
+                        if (p[1] != q)
+                            break;
+                        p++;            /* a doubled quote stands for itself */
+                    }
+                    strbuf_putc(&b, *p++);
+                }
+                p++;
+                continue;
+            }
+            if (*p == '=' && eq < 0)
+                eq = (long)b.len;
+            strbuf_putc(&b, *p++);
+        }
+        if (out->n == cap) {
+            cap = cap ? cap * 2 : 8;
+            out->w = xrealloc(out->w, (size_t)cap * sizeof *out->w);
+        }
+        struct word *w = &out->w[out->n++];
+        w->text = xstrdup(strbuf_str(&b));
+        w->quoted = quoted;
+        w->offset = start;
+        w->key = w->value = NULL;
+        if (eq > 0 && is_option_key(w->text, (size_t)eq)) {
+            w->key = xstrdup(w->text);
+            w->key[eq] = '\0';
+            w->value = xstrdup(w->text + eq + 1);
+        }
+    }
+    strbuf_free(&b);
+    return 0;
+}
+
+void words_free(struct words *ws)
+{
+    for (int i = 0; i < ws->n; i++) {
+        free(ws->w[i].text);
+        free(ws->w[i].key);
+        free(ws->w[i].value);
+    }
+    free(ws->w);
+    ws->w = NULL;
+    ws->n = 0;
+}
+
+/* Appends the command text [from, to) trimmed, unless it is empty. */
+static void push_command(char ***out, int *n, int *cap, const char *from, const char *to)
+{
+    while (from < to && is_blank(*from))
+        from++;
+    while (to > from && is_blank(to[-1]))
+        to--;
+    if (from == to)
+        return;
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 4;
+        *out = xrealloc(*out, (size_t)*cap * sizeof **out);
+    }
+    size_t len = (size_t)(to - from);
+    char *s = xmalloc(len + 1);
+    memcpy(s, from, len);
+    s[len] = '\0';
+    (*out)[(*n)++] = s;
+}
+
+int split_commands(const char *line, raw_command_fn *is_raw, char ***out, int *n,
+                   char *err, size_t errlen)
+{
+    *out = NULL;
+    *n = 0;
+    int cap = 0;
+    const char *start = line, *p = line;
+    int at_word_start = 1;      /* still at the command's first word */
+    for (;;) {
+        if (at_word_start) {
+            const char *w = start;
+            while (is_blank(*w))
+                w++;
+            const char *e = w;
+            while (*e && !is_blank(*e) && *e != ';' && *e != '#' && *e != '\'' && *e != '"')
+                e++;
+            if (e > w && is_raw && is_raw(w, (size_t)(e - w))) {
+                /* the rest of the physical line is the command's */
+                const char *eol = strchr(e, '\n');
+                if (!eol)
+                    eol = e + strlen(e);
+                push_command(out, n, &cap, start, eol);
+                if (*eol == '\0')
+                    return 0;
+                start = p = eol + 1;
+                continue;
+            }
+            at_word_start = 0;
+        }
+        char c = *p;
+        if (c == '\0' || c == ';' || c == '\n') {
+            push_command(out, n, &cap, start, p);
+            if (c == '\0')
+                return 0;
+            start = ++p;
+            at_word_start = 1;
+        } else if (c == '#') {
+            push_command(out, n, &cap, start, p);
+            while (*p && *p != '\n')
+                p++;
+            start = p;
+            at_word_start = 1;
+        } else if (c == '\'' || c == '"') {
+            const char *q = strchr(p + 1, c);
+            if (!q) {
+                snprintf(err, errlen, "unterminated %c quote at column %zu", c,
+                         (size_t)(p - line) + 1);
+                commands_free(*out, *n);
+                *out = NULL;
+                *n = 0;
+                return -1;
+            }
+            p = q + 1;      /* a doubled quote is two adjacent quoted parts */
+        } else {
+            p++;
+        }
+    }
+}
+
+void commands_free(char **cmds, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(cmds[i]);
+    free(cmds);
+}

@@ -1,0 +1,56 @@
+/* workspace.h — the SQLite file that holds an analysis.
+ *
+ * One file in WAL mode; any SQLite database opens as a workspace.  Persona's own
+ * tables are prefixed _persona_ (queries/schema.sql); everything else is the user's
+ * and stays readable by any SQLite tool. */
+#ifndef PERSONA_WORKSPACE_H
+#define PERSONA_WORKSPACE_H
+
+#include <stdint.h>
+
+#include "ctx.h"
+
+/* Opens (creating if needed) the workspace at path into c->db: WAL, a busy
+ * timeout, Persona's tables, and marks commands left 'running' by a killed process
+ * as 'interrupted'.  ":memory:" gives a throwaway workspace. */
+int workspace_open(ctx *c, const char *path);
+void workspace_close(ctx *c);
+
+/* Starts a command log entry with status 'running'; returns its id, or 0 when the
+ * log could not be written (the command still runs). */
+int64_t log_begin(ctx *c, const char *command, int saveable);
+
+/* Finishes the entry: status ("ok", "error", "cancelled"), duration, summary. */
+void log_end(ctx *c, int64_t id, const char *status, double ms, const char *summary);
+
+/* Whether name is one of Persona's own objects (_persona_…) or SQLite's (sqlite_…). */
+int is_internal_name(const char *name);
+
+/* 1 if a table (or view, with views) of that name exists in the workspace, 0 if not. */
+int table_exists(ctx *c, const char *name);
+int relation_exists(ctx *c, const char *name);
+
+/* The key column recorded for a table, malloc'ed, or NULL (rowid). */
+char *table_key_column(ctx *c, const char *table);
+
+/* Runs SQL with no result rows; on failure sets c->err as "what: sqlite message". */
+int exec_sql(ctx *c, const char *what, const char *sql);
+
+/* Prepares SQL; on failure sets c->err as "what: sqlite message". */
+struct sqlite3_stmt;
+int prepare_sql(ctx *c, const char *what, const char *sql, struct sqlite3_stmt **stmt);
+
+/* The current UTC time as ISO 8601 ("2026-11-22T07:18:45Z") into buf (>= 24 bytes). */
+void utc_now(char *buf, int size);
+
+
+
+/* Checks that a user table (or view, with views) called name exists; otherwise sets
+ * "CMD: no table named 'x' (did you mean 'y'?)" and returns -1. */
+int require_relation(ctx *c, const char *cmd, const char *name, int views);
+
+/* The names of the user tables and views (not Persona's own), malloc'ed array of
+ * malloc'ed strings, for suggestions and completion; free with free_names(). */
+char **user_relations(ctx *c, int *n);
+void free_names(char **names, int n);
+#endif
