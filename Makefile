@@ -8,6 +8,8 @@
 #   make install  PREFIX=/usr/local: the binary and persona.1, nothing else
 
 PREFIX  ?= /usr/local
+B       ?= build
+BIN     ?= persona
 CC      ?= cc
 ifeq ($(origin CC),default)
 CC := cc
@@ -29,7 +31,7 @@ UI_LIBS    = $(shell pkg-config --libs ncursesw readline 2>/dev/null || echo -ln
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
-BASEFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -Ibuild/gen \
+BASEFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(B)/gen \
 	-DPERSONA_VERSION='"$(VERSION)"' $(WARN) $(PKG_CFLAGS)
 OPTFLAGS ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -40,23 +42,23 @@ UI_C     := $(sort $(wildcard ui/*.c))
 CORE_C   := $(filter-out src/main.c,$(SRC_C))
 QUERIES  := $(sort $(wildcard queries/*.sql))
 UNIT_C   := $(sort $(wildcard tests/unit/test_*.c))
-GEN_C    := build/gen/queries.c
+GEN_C    := $(B)/gen/queries.c
 
 # $(call objs,DIR,SOURCES): object paths for SOURCES built into DIR.
 objs = $(patsubst %.c,$(1)/%.o,$(2))
 
-OBJ      := $(call objs,build/obj,$(SRC_C) $(UI_C) $(GEN_C))
-CORE_OBJ := $(call objs,build/obj,$(CORE_C) $(GEN_C))
-SAN_OBJ  := $(call objs,build/asan,$(SRC_C) $(UI_C) $(GEN_C))
-SAN_CORE := $(call objs,build/asan,$(CORE_C) $(GEN_C))
-UNIT_BIN := $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_C))
-SAN_UNIT := $(patsubst tests/unit/%.c,build/asan/tests/%,$(UNIT_C))
+OBJ      := $(call objs,$(B)/obj,$(SRC_C) $(UI_C) $(GEN_C))
+CORE_OBJ := $(call objs,$(B)/obj,$(CORE_C) $(GEN_C))
+SAN_OBJ  := $(call objs,$(B)/asan,$(SRC_C) $(UI_C) $(GEN_C))
+SAN_CORE := $(call objs,$(B)/asan,$(CORE_C) $(GEN_C))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_C))
+SAN_UNIT := $(patsubst tests/unit/%.c,$(B)/asan/tests/%,$(UNIT_C))
 
 .PHONY: all deps run test unit bench fuzz install clean samples docs
 .DEFAULT_GOAL := all
 
 all: deps
-	@$(MAKE) --no-print-directory persona
+	@$(MAKE) --no-print-directory $(BIN)
 
 deps:
 	@missing=""; for p in $(DEPS_PKGS); do \
@@ -68,10 +70,11 @@ deps:
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
-persona: $(OBJ)
-	$(CC) -o $@ $(OBJ) $(PKG_LIBS) $(UI_LIBS) -lpthread -lm
+$(BIN): $(OBJ)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) -o $@ $(OBJ) $(PKG_LIBS) $(UI_LIBS) -lpthread -lm
 
-# queries/*.sql become C strings: const char query_<name>[] in build/gen/queries.c.
+# queries/*.sql become C strings: const char query_<name>[] in $(B)/gen/queries.c.
 $(GEN_C): $(QUERIES) Makefile
 	@mkdir -p $(dir $@)
 	@{ echo '/* generated from the queries folder by the Makefile; do not edit */'; \
@@ -82,63 +85,71 @@ $(GEN_C): $(QUERIES) Makefile
 	     echo '  ;'; \
 	   done; } > $@.tmp && mv $@.tmp $@
 
-build/obj/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(OPTFLAGS) -MMD -MP -c $< -o $@
+# V=1 shows the full compiler lines.
+Q := $(if $(V),,@)
 
-build/asan/%.o: %.c
+$(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(SANCC) $(BASEFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASEFLAGS) $(OPTFLAGS) -MMD -MP -c $< -o $@
 
-build/asan/persona: $(SAN_OBJ)
-	$(SANCC) $(SANFLAGS) -o $@ $(SAN_OBJ) $(PKG_LIBS) $(UI_LIBS) -lpthread -lm
-
-build/tests/%: tests/unit/%.c $(CORE_OBJ)
+$(B)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASEFLAGS) $(OPTFLAGS) -o $@ $< $(CORE_OBJ) $(PKG_LIBS) -lcmocka -lpthread -lm
+	@$(if $(Q),echo "  CC-SAN  $<")
+	$(Q)$(SANCC) $(BASEFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 
-build/asan/tests/%: tests/unit/%.c $(SAN_CORE)
+$(B)/asan/persona: $(SAN_OBJ)
+	@$(if $(Q),echo "  LD-SAN  $@")
+	$(Q)$(SANCC) $(SANFLAGS) -o $@ $(SAN_OBJ) $(PKG_LIBS) $(UI_LIBS) -lpthread -lm
+
+$(B)/tests/%: tests/unit/%.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(SANCC) $(BASEFLAGS) $(SANFLAGS) -o $@ $< $(SAN_CORE) $(PKG_LIBS) -lcmocka -lpthread -lm
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(BASEFLAGS) $(OPTFLAGS) -o $@ $< $(CORE_OBJ) $(PKG_LIBS) -lcmocka -lpthread -lm
+
+$(B)/asan/tests/%: tests/unit/%.c $(SAN_CORE)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST-SAN $@")
+	$(Q)$(SANCC) $(BASEFLAGS) $(SANFLAGS) -o $@ $< $(SAN_CORE) $(PKG_LIBS) -lcmocka -lpthread -lm
 
 samples/customers.csv samples/orders.csv samples/events.csv samples/experiment.csv: samples/generate.c
 	@mkdir -p build
-	$(CC) $(BASEFLAGS) -O2 -o build/generate samples/generate.c -lm
-	cd samples && ../build/generate
+	$(CC) $(BASEFLAGS) -O2 -o $(B)/generate samples/generate.c -lm
+	cd samples && ../$(B)/generate
 
 samples: samples/customers.csv
 
-build/sample.db: persona samples/demo.persona samples/customers.csv
+$(B)/sample.db: $(BIN) samples/demo.persona samples/customers.csv
 	rm -f $@ $@-wal $@-shm
-	cd samples && ../persona -d ../$@ -f demo.persona > /dev/null
+	cd samples && ../$(BIN) -d ../$@ -f demo.persona > /dev/null
 
 run: all
-	@$(MAKE) --no-print-directory build/sample.db
-	./persona -d build/sample.db
+	@$(MAKE) --no-print-directory $(B)/sample.db
+	./$(BIN) -d $(B)/sample.db
 
 unit: $(UNIT_BIN)
 
 test: all
-	@$(MAKE) --no-print-directory $(UNIT_BIN) build/asan/persona $(SAN_UNIT)
-	@tests/run.sh
+	@$(MAKE) --no-print-directory $(UNIT_BIN) $(B)/asan/persona $(SAN_UNIT)
+	@B=$(B) BIN=$(BIN) tests/run.sh
 
 bench: all
 	@bench/run.sh
 
-FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_CORE    := $(call objs,build/fuzzobj,$(CORE_C) $(GEN_C))
-build/fuzzobj/%.o: %.c
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CORE    := $(call objs,$(B)/fuzzobj,$(CORE_C) $(GEN_C))
+$(B)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(SANCC) $(BASEFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE)
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE)
 	@mkdir -p $(dir $@)
 	$(SANCC) $(BASEFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_CORE) $(PKG_LIBS) -lpthread -lm
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
-	@echo "built: $(FUZZ_TARGETS)"; echo "run:   build/fuzz/fuzz_csv -max_total_time=600 tests/fuzz/corpus-csv"
+	@echo "built: $(FUZZ_TARGETS)"; echo "run:   $(B)/fuzz/fuzz_csv -max_total_time=600 tests/fuzz/corpus-csv"
 
 # The README's command reference is generated from the command table.
-docs: persona
+docs: $(BIN)
 	tests/gen-readme-reference.sh
 
 install: all

@@ -57,6 +57,29 @@ enum number_kind { NOT_NUMBER, NUMBER_INTEGER, NUMBER_REAL };
  * not NUL-terminated and strtod() would read on into the next field. */
 static double real_value(const char *p, const char *end)
 {
+    /* Clinger's fast path: a decimal with at most 15 digits and no exponent is an
+     * integer below 2^53 divided by an exact power of ten, and IEEE division rounds
+     * that correctly — the same double strtod() gives, several times faster. */
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+                                   1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const char *q = p + (*p == '-');
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (; q < end && digits <= 15; q++) {
+        if (is_digit(*q)) {
+            m = m * 10 + (uint64_t)(*q - '0');
+            digits++;
+            frac += frac >= 0;
+        } else if (*q == '.' && frac < 0) {
+            frac = 0;
+        } else {
+            break;
+        }
+    }
+    if (q == end && digits <= 15) {
+        double d = (double)m / pow10[frac > 0 ? frac : 0];
+        return *p == '-' ? -d : d;
+    }
     char buf[REAL_MAX_LEN + 1];
     size_t n = (size_t)(end - p);
     memcpy(buf, p, n);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch_reader.h"
 #include "similar.h"
 #include "strbuf.h"
 #include "undo.h"
@@ -88,29 +89,6 @@ static int first_row_is_data(const struct load_result *r, char **first, const si
             return 0;
     }
     return typed;
-}
-
-/* The raw text of a record the reader did take but the table cannot (wrong number
- * of fields), rebuilt as CSV for the rejects table. */
-static void rejoin(struct strbuf *b, const struct csv_record *rec, char delim)
-{
-    strbuf_reset(b);
-    for (int i = 0; i < rec->nfields; i++) {
-        if (i)
-            strbuf_putc(b, delim);
-        const char *f = rec->field[i];
-        if (!strpbrk(f, "\"\r\n") && !memchr(f, delim, rec->len[i])) {
-            strbuf_append(b, f, rec->len[i]);
-            continue;
-        }
-        strbuf_putc(b, '"');
-        for (size_t k = 0; k < rec->len[i]; k++) {
-            if (f[k] == '"')
-                strbuf_putc(b, '"');
-            strbuf_putc(b, f[k]);
-        }
-        strbuf_putc(b, '"');
-    }
 }
 
 struct pass1 {
@@ -267,15 +245,11 @@ static int insert_reject(ctx *c, sqlite3_stmt *st, const struct load_options *o,
     return rc == SQLITE_DONE ? 0 : ctx_sqlite_error(c, "load: rejects");
 }
 
-/* Binds one record's converted cells and inserts it. */
-static int insert_record(ctx *c, sqlite3_stmt *ins, const struct load_result *r,
-                         const struct csv_record *rec, struct converted *cv)
+/* Binds one row's converted cells and inserts it. */
+static int insert_row(ctx *c, sqlite3_stmt *ins, int ncols, int64_t line, const struct converted *cv)
 {
-    for (int i = 0; i < r->ncols; i++) {
-        struct converted *v = &cv[i];
-        if (type_convert(&r->cols[i].type, rec->field[i], rec->len[i], v) != 0)
-            return ctx_error(c, "load: line %lld, column %s: value changed between passes (is the file being written?)",
-                             (long long)rec->line, r->cols[i].name);
+    for (int i = 0; i < ncols; i++) {
+        const struct converted *v = &cv[i];
         switch (v->type) {
         case TYPE_INTEGER:
             sqlite3_bind_int64(ins, i + 1, v->i);
@@ -293,11 +267,12 @@ static int insert_record(ctx *c, sqlite3_stmt *ins, const struct load_result *r,
     int rc = sqlite3_step(ins);
     sqlite3_reset(ins);
     if (rc != SQLITE_DONE)
-        return ctx_error(c, "load: line %lld: %s", (long long)rec->line, sqlite3_errmsg(c->db));
+        return ctx_error(c, "load: line %lld: %s", (long long)line, sqlite3_errmsg(c->db));
     return 0;
 }
 
-/* Second pass: every record into the table or the rejects. */
+/* Second pass: the batch reader parses and converts on the other core while this
+ * thread inserts every row into the table or the rejects. */
 static int insert_rows(ctx *c, struct csv_reader *rd, const struct load_options *o, struct load_result *r)
 {
     sqlite3_stmt *ins, *rej;
@@ -309,42 +284,32 @@ static int insert_rows(ctx *c, struct csv_reader *rd, const struct load_options 
         sqlite3_finalize(ins);
         return -1;
     }
-    struct converted *cv = xcalloc((size_t)r->ncols, sizeof *cv);
-    struct strbuf raw = {0};
-    struct csv_record rec;
-    int st, rc = 0, first = 1;
-    int64_t n = 0;
-    while (rc == 0 && (st = csv_next(rd, &rec)) != CSV_EOF) {
-        if (st == CSV_ERROR) {
-            rc = ctx_error(c, "load: %s: %s", o->path, csv_error(rd));
-            break;
+    struct inferred *types = xcalloc((size_t)r->ncols, sizeof *types);
+    for (int i = 0; i < r->ncols; i++)
+        types[i] = r->cols[i].type;
+    struct batch_reader *br = batch_reader_start(rd, types, r->ncols, r->header);
+    int rc = br ? 0 : ctx_error(c, "load: cannot start the reader thread");
+    const struct batch *b;
+    int64_t total = csv_size(rd);
+    while (rc == 0 && (b = batch_reader_next(br)) != NULL) {
+        for (int k = 0; k < b->n && rc == 0; k++) {
+            const struct batch_row *row = &b->rows[k];
+            if (row->reason) {
+                rc = insert_reject(c, rej, o, r->table, row->line, row->reason, row->raw, row->raw_len);
+                r->rejected++;
+            } else {
+                rc = insert_row(c, ins, r->ncols, row->line, b->cells + (size_t)k * (size_t)r->ncols);
+                r->rows++;
+            }
         }
-        if (first && st == CSV_RECORD) {
-            first = 0;
-            if (r->header)
-                continue;
-        }
-        if (st == CSV_BAD) {
-            rc = insert_reject(c, rej, o, r->table, rec.line, rec.reason, rec.raw, rec.raw_len);
-            r->rejected++;
-        } else if (rec.nfields != r->ncols) {
-            char reason[96];
-            snprintf(reason, sizeof reason, "%d fields, expected %d", rec.nfields, r->ncols);
-            rejoin(&raw, &rec, (char)r->delimiter);
-            rc = insert_reject(c, rej, o, r->table, rec.line, reason, strbuf_str(&raw), raw.len);
-            r->rejected++;
-        } else {
-            rc = insert_record(c, ins, r, &rec, cv);
-            r->rows++;
-        }
-        if ((++n & (PROGRESS_EVERY - 1)) == 0) {
-            if (ctx_is_cancelled(c))
-                rc = ctx_cancelled(c);
-            ctx_progress(c, csv_size(rd) + csv_offset(rd), 2 * csv_size(rd), "loading");
-        }
+        if (rc == 0 && ctx_is_cancelled(c))
+            rc = ctx_cancelled(c);
+        ctx_progress(c, total + b->offset, 2 * total, "loading");
     }
-    free(cv);
-    strbuf_free(&raw);
+    if (rc == 0 && br && batch_reader_error(br))
+        rc = ctx_error(c, "load: %s: %s", o->path, batch_reader_error(br));
+    batch_reader_stop(br);
+    free(types);
     sqlite3_finalize(ins);
     sqlite3_finalize(rej);
     return rc;

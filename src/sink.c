@@ -186,14 +186,24 @@ const char *cell_format(const struct cell *c, char *buf, size_t size)
     return "";
 }
 
-/* Text and length of a cell, without copying text cells. */
-static const char *cell_text_of(const struct cell *c, char *buf, size_t size, size_t *len)
+/* Text and length of a cell, without copying text cells.  For a person reading a
+ * table (table and Markdown formats) reals show 10 significant digits; the
+ * machine formats (CSV, TSV, JSON) carry the exact shortest round-trip text. */
+static const char *render(const struct sink *s, const struct cell *c, char *buf, size_t size, size_t *len)
 {
     if (c->type == CELL_TEXT) {
         *len = c->len;
         return c->s;
     }
-    const char *t = cell_format(c, buf, size);
+    const char *t;
+    if (c->type == CELL_REAL && isfinite(c->d) && (s->fmt == FMT_TABLE || s->fmt == FMT_MARKDOWN)) {
+        snprintf(buf, size, "%.10g", c->d);
+        if (!strpbrk(buf, ".eE"))
+            strncat(buf, ".0", size - strlen(buf) - 1);
+        t = buf;
+    } else {
+        t = cell_format(c, buf, size);
+    }
     *len = strlen(t);
     return t;
 }
@@ -503,7 +513,7 @@ static void table_row_streamed(struct sink *s, const struct cell *cells)
         struct held_cell row[s->ncols];
         char bufs[s->ncols][64];
         for (int c = 0; c < s->ncols; c++) {
-            row[c].text = (char *)cell_text_of(&cells[c], bufs[c], sizeof bufs[c], &row[c].len);
+            row[c].text = (char *)render(s, &cells[c], bufs[c], sizeof bufs[c], &row[c].len);
             row[c].right = cells[c].type == CELL_INT || cells[c].type == CELL_REAL;
         }
         table_print_row(s, row);
@@ -514,7 +524,7 @@ static void table_row_streamed(struct sink *s, const struct cell *cells)
         for (int c = 0; c < s->ncols; c++) {
             if (c)
                 outs(s, s->fmt == FMT_CSV ? "," : "\t");
-            const char *t = cell_text_of(&cells[c], buf, sizeof buf, &len);
+            const char *t = render(s, &cells[c], buf, sizeof buf, &len);
             if (s->fmt == FMT_CSV)
                 put_csv_field(s, t, len, ',');
             else
@@ -525,7 +535,7 @@ static void table_row_streamed(struct sink *s, const struct cell *cells)
     case FMT_MARKDOWN:
         outs(s, "|");
         for (int c = 0; c < s->ncols; c++) {
-            const char *t = cell_text_of(&cells[c], buf, sizeof buf, &len);
+            const char *t = render(s, &cells[c], buf, sizeof buf, &len);
             outs(s, " ");
             put_markdown_field(s, t, len);
             outs(s, " |");
@@ -557,7 +567,7 @@ void sink_table_row(struct sink *s, const struct cell *cells)
     char buf[64];
     for (int c = 0; c < s->ncols; c++) {
         size_t len;
-        const char *t = cell_text_of(&cells[c], buf, sizeof buf, &len);
+        const char *t = render(s, &cells[c], buf, sizeof buf, &len);
         row[c].text = memcpy(xmalloc(len + 1), t, len);
         row[c].text[len] = '\0';
         row[c].len = len;
@@ -622,7 +632,7 @@ void sink_field(struct sink *s, const char *key, struct cell value)
     }
     char buf[64];
     size_t len;
-    const char *t = cell_text_of(&value, buf, sizeof buf, &len);
+    const char *t = render(s, &value, buf, sizeof buf, &len);
     hold_field(s, key, t, len);
 }
 
@@ -643,7 +653,7 @@ void sink_field_list(struct sink *s, const char *key, int n, const struct cell *
     char buf[64];
     for (int i = 0; i < n; i++) {
         size_t len;
-        const char *t = cell_text_of(&items[i], buf, sizeof buf, &len);
+        const char *t = render(s, &items[i], buf, sizeof buf, &len);
         if (i)
             strbuf_puts(&s->scratch, ", ");
         strbuf_append(&s->scratch, t, len);

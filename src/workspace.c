@@ -47,7 +47,13 @@ int workspace_open(ctx *c, const char *path)
     struct stat st;
     if (strcmp(path, ":memory:") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return ctx_error(c, "%s: is a directory, not a workspace file", path);
-    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    /* Memory statistics cost a global mutex on every allocation, and a connection
+     * is only ever used by one thread at a time (the workbench's worker opens its
+     * own): both locks go.  sqlite3_config() refuses once SQLite is initialised,
+     * which is harmless for a second workspace in the same process. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         ctx_error(c, "%s: cannot open workspace: %s", path, c->db ? sqlite3_errmsg(c->db) : "out of memory");
         sqlite3_close(c->db);
         c->db = NULL;
