@@ -333,8 +333,16 @@ static void help_option_rows(struct strbuf *b, const struct cmd_entry *e, int ma
             snprintf(lhs, sizeof lhs, "%s", o->key);
         else
             snprintf(lhs, sizeof lhs, "%s=%s", o->key, o->def ? o->def : "…");
-        if (markdown)
-            strbuf_printf(b, "| `%s` | %s |\n", lhs, o->help);
+        if (markdown) {
+            /* a '|' would end the Markdown table cell */
+            strbuf_printf(b, "| `%s` | ", lhs);
+            for (const char *h = o->help; *h; h++) {
+                if (*h == '|')
+                    strbuf_putc(b, '\\');
+                strbuf_putc(b, *h);
+            }
+            strbuf_puts(b, " |\n");
+        }
         else
             strbuf_printf(b, "  %-22s %s\n", lhs, o->help);
     }

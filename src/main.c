@@ -17,6 +17,7 @@
 
 #include "cmd.h"
 #include "fileio.h"
+#include "manpage.h"
 #include "sink.h"
 #include "strbuf.h"
 #include "workspace.h"
@@ -90,7 +91,7 @@ struct options {
 /* Parses argv; returns -1 to exit 0 (--help, --version), 2 for a usage error. */
 static int parse_options(int argc, char **argv, struct options *o)
 {
-    enum { OPT_FORMAT = 256, OPT_KEEP_GOING, OPT_REPL, OPT_NO_COLOR, OPT_VERSION, OPT_HELP };
+    enum { OPT_FORMAT = 256, OPT_KEEP_GOING, OPT_REPL, OPT_NO_COLOR, OPT_VERSION, OPT_HELP, OPT_MAN };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, OPT_FORMAT},
         {"keep-going", no_argument, NULL, OPT_KEEP_GOING},
@@ -98,6 +99,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"no-color", no_argument, NULL, OPT_NO_COLOR},
         {"version", no_argument, NULL, OPT_VERSION},
         {"help", no_argument, NULL, OPT_HELP},
+        {"man", no_argument, NULL, OPT_MAN},    /* the man page, for `make install` */
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -119,6 +121,13 @@ static int parse_options(int argc, char **argv, struct options *o)
         case OPT_VERSION:
             printf("persona %s\n", PERSONA_VERSION);
             return -1;
+        case OPT_MAN: {
+            struct strbuf page = {0};
+            manpage_write(&page);
+            fputs(strbuf_str(&page), stdout);
+            strbuf_free(&page);
+            return -1;
+        }
         case 'h':
         case OPT_HELP:
             usage(stdout);
