@@ -14,6 +14,7 @@
 #include "strbuf.h"
 #include "tokenize.h"
 #include "undo.h"
+#include "utf8.h"
 #include "workspace.h"
 
 /* The table, in the order `help` lists it: data first, in the order of a session. */
@@ -50,6 +51,14 @@ static int match_name(const char *name, const char *const *names, int n)
     return found;
 }
 
+static int count_options(const struct cmd_entry *e)
+{
+    int n = 0;
+    while (e->options && e->options[n].key)
+        n++;
+    return n;
+}
+
 /* "a, b, c" of the names that start with prefix, into b. */
 static void list_prefixed(struct strbuf *b, const char *prefix, const char *const *names, int n)
 {
@@ -61,6 +70,24 @@ static void list_prefixed(struct strbuf *b, const char *prefix, const char *cons
             strbuf_puts(b, ", ");
         strbuf_puts(b, names[i]);
     }
+}
+
+const struct cmd_entry *cmd_find(const char *name)
+{
+    const char *names[NCOMMANDS];
+    command_names(names);
+    int i = match_name(name, names, NCOMMANDS);
+    return i >= 0 ? commands[i] : NULL;
+}
+
+const struct cmd_option *cmd_find_option(const struct cmd_entry *e, const char *key)
+{
+    int n = count_options(e);
+    const char *keys[n + 1];
+    for (int i = 0; i < n; i++)
+        keys[i] = e->options[i].key;
+    int k = match_name(key, keys, n);
+    return k >= 0 ? &e->options[k] : NULL;
 }
 
 const struct cmd_entry *cmd_lookup(ctx *c, const char *name)
@@ -83,14 +110,6 @@ const struct cmd_entry *cmd_lookup(ctx *c, const char *name)
     else
         ctx_error(c, "unknown command '%s'; 'help' lists the commands", name);
     return NULL;
-}
-
-static int count_options(const struct cmd_entry *e)
-{
-    int n = 0;
-    while (e->options && e->options[n].key)
-        n++;
-    return n;
 }
 
 const char cmd_flag[] = "flag";
@@ -144,6 +163,29 @@ static void args_free(struct cmd_args *a)
     free(a->values);
 }
 
+/* Sets the error for key=value whose key matched no option that takes a value
+ * (match is match_name's answer) and returns -1. */
+static int option_error(ctx *c, const struct cmd_entry *e, const char *const *keys, int nopt,
+                        const char *key, int match)
+{
+    if (match >= 0)     /* the key names a flag: a value would be silently dropped */
+        return ctx_error(c, "%s: '%s' is a flag and takes no value: write just '%s'; see 'help %s'",
+                         e->name, keys[match], keys[match], e->name);
+    if (match == -2) {
+        struct strbuf b = {0};
+        list_prefixed(&b, key, keys, nopt);
+        ctx_error(c, "%s: ambiguous option '%s=': %s; see 'help %s'", e->name, key, strbuf_str(&b), e->name);
+        strbuf_free(&b);
+        return -1;
+    }
+    const char *near = closest_name(key, keys, (size_t)nopt);
+    if (!near)
+        return ctx_error(c, "%s: unknown option '%s='; see 'help %s'", e->name, key, e->name);
+    int flag = is_flag(&e->options[match_name(near, keys, nopt)]);
+    return ctx_error(c, "%s: unknown option '%s=' (did you mean '%s%s'?); see 'help %s'",
+                     e->name, key, near, flag ? "" : "=", e->name);
+}
+
 /* Sorts the words of a command into positional arguments, options and flags, and
  * checks them against the entry. */
 static int parse_args(ctx *c, const struct cmd_entry *e, struct words *ws, struct cmd_args *a)
@@ -157,30 +199,24 @@ static int parse_args(ctx *c, const struct cmd_entry *e, struct words *ws, struc
     a->values = xcalloc((size_t)ws->n + 1, sizeof *a->values);
     for (int i = 1; i < ws->n; i++) {
         struct word *w = &ws->w[i];
+        int k;
         if (w->key) {
-            int k = match_name(w->key, keys, nopt);
-            if (k >= 0 && is_flag(&e->options[k]))
-                k = -1;
-            if (k < 0) {
-                const char *near = closest_name(w->key, keys, (size_t)nopt);
-                if (k == -2)
-                    return ctx_error(c, "%s: ambiguous option '%s='; see 'help %s'", e->name, w->key, e->name);
-                if (near)
-                    return ctx_error(c, "%s: unknown option '%s=' (did you mean '%s='?); see 'help %s'",
-                                     e->name, w->key, near, e->name);
-                return ctx_error(c, "%s: unknown option '%s='; see 'help %s'", e->name, w->key, e->name);
+            k = match_name(w->key, keys, nopt);
+            if (k < 0 || is_flag(&e->options[k]))
+                return option_error(c, e, keys, nopt, w->key, k);
+        } else {
+            /* a flag is its exact unquoted name; anything else is a positional word */
+            k = w->quoted ? -1 : match_name(w->text, keys, nopt);
+            if (k < 0 || !is_flag(&e->options[k]) || strcmp(keys[k], w->text) != 0) {
+                a->argv[a->argc++] = w->text;
+                continue;
             }
-            a->keys[a->nopts] = e->options[k].key;
-            a->values[a->nopts++] = w->value;
-            continue;
         }
-        int k = w->quoted ? -1 : match_name(w->text, keys, nopt);
-        if (k >= 0 && is_flag(&e->options[k]) && strcmp(keys[k], w->text) == 0) {
-            a->keys[a->nopts] = e->options[k].key;
-            a->values[a->nopts++] = "1";
-            continue;
-        }
-        a->argv[a->argc++] = w->text;
+        /* given twice, one value would be silently ignored */
+        if (cmd_opt_given(a, keys[k]))
+            return ctx_error(c, "%s: option '%s' given twice", e->name, keys[k]);
+        a->keys[a->nopts] = keys[k];
+        a->values[a->nopts++] = w->key ? w->value : "1";
     }
     if (a->argc < e->min_args || (e->max_args >= 0 && a->argc > e->max_args))
         return ctx_error(c, "%s: %s arguments; usage: %s",
@@ -280,10 +316,8 @@ static int is_raw_command(const char *name, size_t len)
         return 0;
     memcpy(buf, name, len);
     buf[len] = '\0';
-    const char *names[NCOMMANDS];
-    command_names(names);
-    int i = match_name(buf, names, NCOMMANDS);
-    return i >= 0 && (commands[i]->flags & CMD_RAW);
+    const struct cmd_entry *e = cmd_find(buf);
+    return e && (e->flags & CMD_RAW);
 }
 
 int run_line(ctx *c, const char *line)
@@ -343,8 +377,11 @@ static void help_option_rows(struct strbuf *b, const struct cmd_entry *e, int ma
             }
             strbuf_puts(b, " |\n");
         }
-        else
-            strbuf_printf(b, "  %-22s %s\n", lhs, o->help);
+        else {
+            /* printf pads by bytes, and "…" is three of them in one column */
+            int pad = 22 - utf8_width(lhs, strlen(lhs));
+            strbuf_printf(b, "  %s%*s %s\n", lhs, pad > 0 ? pad : 0, "", o->help);
+        }
     }
 }
 

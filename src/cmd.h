@@ -85,6 +85,12 @@ const struct cmd_entry *const *cmd_entries(int *n);
  * (unknown, with a suggestion; or ambiguous, listing the candidates). */
 const struct cmd_entry *cmd_lookup(ctx *c, const char *name);
 
+/* The entry a name means (exact, or a unique prefix), or NULL: no message. */
+const struct cmd_entry *cmd_find(const char *name);
+
+/* The option a key means for this entry (exact, or a unique prefix), or NULL. */
+const struct cmd_option *cmd_find_option(const struct cmd_entry *e, const char *key);
+
 /* Sets the one-line summary the command log keeps for the running command. */
 void cmd_set_summary(ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

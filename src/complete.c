@@ -37,8 +37,7 @@ static const struct cmd_entry *entry_named(const char *name, size_t len)
         return NULL;
     memcpy(buf, name, len);
     buf[len] = '\0';
-    ctx scratch = {0};      /* the message for an unknown name is not wanted here */
-    return cmd_lookup(&scratch, buf);
+    return cmd_find(buf);
 }
 
 /* ---- where the cursor is ---- */
@@ -574,28 +573,11 @@ static void add_spec(struct completer *k, const char *spec, int with_literals)
     }
 }
 
-/* The option a key names: exact, or a unique prefix as parse_args() takes it. */
-static const struct cmd_option *option_named(const struct cmd_entry *e, const char *key)
-{
-    const struct cmd_option *found = NULL;
-    size_t len = strlen(key);
-    for (const struct cmd_option *o = e->options; o && o->key; o++) {
-        if (strcmp(o->key, key) == 0)
-            return o;
-        if (strncmp(o->key, key, len) == 0) {
-            if (found)
-                return NULL;
-            found = o;
-        }
-    }
-    return found;
-}
-
 static int option_given(const struct completer *k, const struct cmd_entry *e, const struct cmd_option *o)
 {
     for (int i = 1; i < k->before.n; i++) {
         const struct word *w = &k->before.w[i];
-        if (w->key ? option_named(e, w->key) == o
+        if (w->key ? cmd_find_option(e, w->key) == o
                    : !w->quoted && o->def == CMD_FLAG && strcmp(w->text, o->key) == 0)
             return 1;
     }
@@ -633,7 +615,7 @@ static void complete_argument(struct completer *k, const struct cmd_entry *e, co
     struct words cur = {0};
     char err[128];
     if (tokenize(strbuf_str(&raw), &cur, err, sizeof err) == 0 && cur.n == 1 && cur.w[0].key) {
-        const struct cmd_option *o = option_named(e, cur.w[0].key);
+        const struct cmd_option *o = cmd_find_option(e, cur.w[0].key);
         const char *spec = o && o->def != CMD_FLAG ? usage_value_spec(&u, o->key) : NULL;
         if (spec) {
             k->from = strlen(cur.w[0].key) + 1;

@@ -6,6 +6,7 @@
  * however many rows a query returns.  The other formats stream row by row. */
 #include "sink.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,11 @@
 #include "utf8.h"
 
 enum { TABLE_PROBE_ROWS = 1000, DEFAULT_MAX_WIDTH = 40 };
+
+/* What a command has written so far, kept while a command it runs writes its own. */
+struct command_state {
+    int blocks, named_open, wrote_nested;
+};
 
 /* A rendered cell held by the table format until the widths are known. */
 struct held_cell {
@@ -30,10 +36,11 @@ struct sink {
 
     int blocks;             /* blocks written by the current command */
     int named_open;         /* JSON: the object gathering named blocks is open */
+    int wrote_nested;       /* a command it ran printed its own value */
     int depth;              /* commands run by commands (replay) nest */
-    int wrote_nested;       /* a nested command wrote its own value */
     int64_t commands;       /* top-level commands that wrote something */
-    struct { int blocks, named_open; } saved[8];
+    struct command_state *outer;    /* [depth - 1]: the commands running nested ones */
+    int outer_cap;
 
     /* the table being written */
     int ncols;
@@ -95,6 +102,7 @@ void sink_close(struct sink *s)
     strbuf_free(&s->keys);
     strbuf_free(&s->values);
     strbuf_free(&s->scratch);
+    free(s->outer);
     free(s);
 }
 
@@ -157,7 +165,10 @@ static void format_real(double d, char *buf, size_t size)
         snprintf(buf, size, d > 0 ? "Infinity" : "-Infinity");
         return;
     }
-    for (int prec = 15; prec <= 17; prec++) {
+    /* 15 significant digits give the shortest text of every normal double that has
+     * one of at most 15 digits; subnormals carry fewer digits, so they start at 1. */
+    int prec = d != 0 && fabs(d) < DBL_MIN ? 1 : 15;
+    for (; prec <= 17; prec++) {
         snprintf(buf, size, "%.*g", prec, d);
         if (strtod(buf, NULL) == d)
             break;
@@ -252,14 +263,25 @@ static void put_tsv_field(struct sink *s, const char *p, size_t n)
     out(s, p + start, n - start);
 }
 
+/* JSON text must be UTF-8: a byte that does not start a valid sequence (blobs are
+ * shown as their bytes, Latin-1 may have slipped in) becomes U+FFFD. */
 static void put_json_string(struct sink *s, const char *p, size_t n)
 {
     out(s, "\"", 1);
-    size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t start = 0, i = 0;
+    while (i < n) {
         unsigned char ch = (unsigned char)p[i];
-        if (ch >= 0x20 && ch != '"' && ch != '\\')
+        if (ch >= 0x80) {
+            int cp;
+            size_t k = utf8_decode(p + i, n - i, &cp);
+            if (cp >= 0) {
+                i += k;
+                continue;
+            }
+        } else if (ch >= 0x20 && ch != '"' && ch != '\\') {
+            i++;
             continue;
+        }
         out(s, p + start, i - start);
         char esc[8];
         switch (ch) {
@@ -269,10 +291,10 @@ static void put_json_string(struct sink *s, const char *p, size_t n)
         case '\r': outs(s, "\\r"); break;
         case '\t': outs(s, "\\t"); break;
         default:
-            snprintf(esc, sizeof esc, "\\u%04x", ch);
+            snprintf(esc, sizeof esc, "\\u%04x", ch < 0x80 ? ch : 0xfffd);
             outs(s, esc);
         }
-        start = i + 1;
+        start = ++i;
     }
     out(s, p + start, n - start);
     out(s, "\"", 1);
@@ -299,14 +321,26 @@ static void put_json_cell(struct sink *s, const struct cell *c)
     }
 }
 
+/* A Markdown table row is one line split at unescaped pipes: a pipe is escaped, a
+ * backslash too (else "\\|" would escape the backslash and end the cell), and a line
+ * break, which CommonMark also sees in a lone CR, becomes <br>. */
 static void put_markdown_field(struct sink *s, const char *p, size_t n)
 {
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
-        if (p[i] != '|' && p[i] != '\n')
-            continue;
+        const char *esc;
+        switch (p[i]) {
+        case '|': esc = "\\|"; break;
+        case '\\': esc = "\\\\"; break;
+        case '\r':
+            if (i + 1 < n && p[i + 1] == '\n')
+                continue;       /* CRLF: the LF makes the one <br> */
+            /* fall through */
+        case '\n': esc = "<br>"; break;
+        default: continue;
+        }
         out(s, p + start, i - start);
-        outs(s, p[i] == '|' ? "\\|" : "<br>");
+        outs(s, esc);
         start = i + 1;
     }
     out(s, p + start, n - start);
@@ -375,27 +409,28 @@ static void block_start(struct sink *s, const char *name)
     s->blocks++;
 }
 
-/* A command run by another (replay runs a script) prints its own value; the outer
- * command then prints nothing of its own unless it wrote a block. */
+/* A command run by another (replay runs a script, which may replay another) prints
+ * its own value; a command that only ran others prints nothing of its own, at any
+ * depth, unless it also wrote a block. */
 void sink_begin(struct sink *s)
 {
-    if (s->depth > 0 && s->depth <= 8) {
-        s->saved[s->depth - 1].blocks = s->blocks;
-        s->saved[s->depth - 1].named_open = s->named_open;
+    if (s->depth > 0) {
+        if (s->depth > s->outer_cap) {
+            s->outer_cap = s->outer_cap ? 2 * s->outer_cap : 8;
+            s->outer = xrealloc(s->outer, (size_t)s->outer_cap * sizeof *s->outer);
+        }
+        s->outer[s->depth - 1] = (struct command_state){s->blocks, s->named_open, s->wrote_nested};
     }
-    if (s->depth == 0)
-        s->wrote_nested = 0;
     s->depth++;
     s->blocks = 0;
     s->named_open = 0;
+    s->wrote_nested = 0;
 }
 
 void sink_end(struct sink *s)
 {
     s->depth--;
-    int nested_only = s->depth == 0 && s->blocks == 0 && s->wrote_nested;
-    if (s->depth > 0)
-        s->wrote_nested = 1;
+    int nested_only = s->blocks == 0 && s->wrote_nested;
     if (s->fmt == FMT_JSON && !nested_only) {
         if (s->named_open)
             outs(s, "}");
@@ -403,9 +438,11 @@ void sink_end(struct sink *s)
             outs(s, "null");
         outs(s, "\n");
     }
-    if (s->depth > 0 && s->depth <= 8) {
-        s->blocks = s->saved[s->depth - 1].blocks;
-        s->named_open = s->saved[s->depth - 1].named_open;
+    if (s->depth > 0) {
+        const struct command_state *up = &s->outer[s->depth - 1];
+        s->blocks = up->blocks;
+        s->named_open = up->named_open;
+        s->wrote_nested = 1;
     }
 }
 
@@ -683,7 +720,7 @@ void sink_record_end(struct sink *s)
         FOR_EACH_HELD(s, k, v) {
             put_aligned(s, k, strlen(k), keyw, 0, 0);
             outs(s, "  ");
-            outs(s, v);
+            put_display(s, v, strlen(v));   /* a line break would break the key column */
             outs(s, "\n");
         }
         return;

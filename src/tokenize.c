@@ -124,13 +124,14 @@ int split_commands(const char *line, raw_command_fn *is_raw, char ***out, int *n
     int at_word_start = 1;      /* still at the command's first word */
     for (;;) {
         if (at_word_start) {
+            /* The first word counts only when it ends at a blank: "sql;tables" is the
+             * commands sql and tables, as it would be were sql not raw.  A line break
+             * is left to the loop below, so each command's word is looked at once. */
             const char *w = start;
-            while (is_blank(*w))
+            while (is_blank(*w) && *w != '\n')
                 w++;
-            const char *e = w;
-            while (*e && !is_blank(*e) && *e != ';' && *e != '#' && *e != '\'' && *e != '"')
-                e++;
-            if (e > w && is_raw && is_raw(w, (size_t)(e - w))) {
+            const char *e = w + strcspn(w, " \t\r\n;#'\"");
+            if (e > w && (is_blank(*e) || *e == '\0') && is_raw && is_raw(w, (size_t)(e - w))) {
                 /* the rest of the physical line is the command's */
                 const char *eol = strchr(e, '\n');
                 if (!eol)
@@ -157,8 +158,13 @@ int split_commands(const char *line, raw_command_fn *is_raw, char ***out, int *n
             start = p;
             at_word_start = 1;
         } else if (c == '\'' || c == '"') {
-            const char *q = strchr(p + 1, c);
-            if (!q) {
+            /* a doubled quote stands for itself, as in tokenize(), so an error points
+             * at the quote that opened the string, not at the middle of a '' */
+            const char *q = p + 1;
+            for (; *q && !(*q == c && q[1] != c); q++)
+                if (*q == c)
+                    q++;
+            if (!*q) {
                 snprintf(err, errlen, "unterminated %c quote at column %zu", c,
                          (size_t)(p - line) + 1);
                 commands_free(*out, *n);
@@ -166,7 +172,7 @@ int split_commands(const char *line, raw_command_fn *is_raw, char ***out, int *n
                 *n = 0;
                 return -1;
             }
-            p = q + 1;      /* a doubled quote is two adjacent quoted parts */
+            p = q + 1;
         } else {
             p++;
         }

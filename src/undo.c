@@ -331,15 +331,20 @@ static int drop_stashes(ctx *c, int64_t command_id)
     if (prepare_sql(c, "undo: prune", "SELECT stash FROM _persona_undo WHERE command_id=? AND stash IS NOT NULL", &st))
         return -1;
     sqlite3_bind_int64(st, 1, command_id);
-    int rc = 0;
-    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-        const char *stash = (const char *)sqlite3_column_text(st, 0);
-        rc = exec_fmt(c, "undo: prune", "DROP TABLE IF EXISTS \"%w\"; DELETE FROM _persona_tables WHERE name=%Q",
-                      stash, stash);
+    /* One script, run after the read is finished: SQLite refuses DROP TABLE while a
+     * statement on the connection is still reading. */
+    struct strbuf b = {0};
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char *sql = sqlite3_mprintf("DROP TABLE IF EXISTS \"%w\"; DELETE FROM _persona_tables WHERE name=%Q;\n",
+                                    (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 0));
+        strbuf_puts(&b, sql);
+        sqlite3_free(sql);
     }
     sqlite3_finalize(st);
-    return rc ? rc : exec_fmt(c, "undo: prune", "DELETE FROM _persona_undo WHERE command_id=%lld",
-                              (long long)command_id);
+    strbuf_printf(&b, "DELETE FROM _persona_undo WHERE command_id=%lld", (long long)command_id);
+    int rc = exec_sql(c, "undo: prune", strbuf_str(&b));
+    strbuf_free(&b);
+    return rc;
 }
 
 int undo_prune(ctx *c)
@@ -407,11 +412,32 @@ int undo_last(ctx *c, int64_t *undone)
                                "WHERE command_id=? ORDER BY seq DESC", &st))
         return -1;
     sqlite3_bind_int64(st, 1, id);
-    int rc = 0;
-    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
-        rc = apply_step(c, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-                        (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3));
+    /* The steps are read out before any runs: SQLite refuses DROP TABLE while a
+     * statement on the connection is still reading. */
+    struct { char *action, *object, *stash, *sql; } *steps = NULL;
+    int nsteps = 0, cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (nsteps == cap) {
+            cap = cap ? cap * 2 : 8;
+            steps = xrealloc(steps, (size_t)cap * sizeof *steps);
+        }
+        steps[nsteps].action = dup_column(st, 0);
+        steps[nsteps].object = dup_column(st, 1);
+        steps[nsteps].stash = dup_column(st, 2);
+        steps[nsteps].sql = dup_column(st, 3);
+        nsteps++;
+    }
     sqlite3_finalize(st);
+    int rc = 0;
+    for (int i = 0; i < nsteps; i++) {
+        if (rc == 0)
+            rc = apply_step(c, steps[i].action, steps[i].object, steps[i].stash, steps[i].sql);
+        free(steps[i].action);
+        free(steps[i].object);
+        free(steps[i].stash);
+        free(steps[i].sql);
+    }
+    free(steps);
     if (rc == 0)
         rc = exec_fmt(c, "undo", "DELETE FROM _persona_undo WHERE command_id=%lld; "
                                  "UPDATE _persona_log SET undone=1 WHERE id=%lld",
