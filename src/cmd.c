@@ -320,38 +320,62 @@ static int is_raw_command(const char *name, size_t len)
     return e && (e->flags & CMD_RAW);
 }
 
-int run_line(ctx *c, const char *line)
+/* Where a script's failures are reported: the script's name and the line. */
+struct script_pos {
+    report_fn *report;
+    void *arg;
+    const char *name;
+    int line;
+};
+
+/* Runs the commands of one line in turn; returns how many failed.  Without
+ * keep_going it stops at the first failure; with a position each failure is
+ * reported there, otherwise the last one stays in c->err. */
+static int run_commands(ctx *c, const char *line, int keep_going, const struct script_pos *pos)
 {
     char **cmds;
-    int n;
-    if (split_commands(line, is_raw_command, &cmds, &n, c->err, sizeof c->err))
-        return -1;
-    int rc = 0;
-    for (int i = 0; i < n && rc == 0; i++)
-        rc = run_command(c, cmds[i]);
+    int n, failures = 0;
+    if (split_commands(line, is_raw_command, &cmds, &n, c->err, sizeof c->err)) {
+        if (pos)
+            pos->report(pos->arg, pos->name, pos->line, c->err);
+        return 1;
+    }
+    for (int i = 0; i < n; i++) {
+        if (run_command(c, cmds[i]) == 0)
+            continue;
+        failures++;
+        if (pos)
+            pos->report(pos->arg, pos->name, pos->line, c->err);
+        if (!keep_going || ctx_is_cancelled(c))
+            break;
+    }
     commands_free(cmds, n);
-    return rc;
+    return failures;
+}
+
+int run_line(ctx *c, const char *line)
+{
+    return run_commands(c, line, 0, NULL) ? -1 : 0;
 }
 
 int run_script(ctx *c, const char *text, const char *name, int keep_going,
                report_fn *report, void *arg)
 {
-    int failures = 0, lineno = 0;
+    struct script_pos pos = {.report = report, .arg = arg, .name = name};
+    int failures = 0;
     const char *p = text;
     struct strbuf line = {0};
     while (*p) {
         const char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        lineno++;
+        pos.line++;
         strbuf_reset(&line);
         strbuf_append(&line, p, len);
         p += len + (eol != NULL);
-        if (run_line(c, strbuf_str(&line)) != 0) {
-            failures++;
-            report(arg, name, lineno, c->err);
-            if (!keep_going || ctx_is_cancelled(c))
-                break;
-        }
+        int failed = run_commands(c, strbuf_str(&line), keep_going, &pos);
+        failures += failed;
+        if (failed && (!keep_going || ctx_is_cancelled(c)))
+            break;
     }
     strbuf_free(&line);
     return failures;
