@@ -277,8 +277,12 @@ static int sql_authorize(void *arg, int action, const char *a1, const char *a2, 
     case SQLITE_DROP_INDEX:
     case SQLITE_CREATE_TRIGGER:
     case SQLITE_DROP_TRIGGER:
-        if (action == SQLITE_CREATE_TABLE ? a1 && strncmp(a1, "_persona_", 9) == 0
-                                          : a2 && strncmp(a2, "_persona_", 9) == 0) {
+    case SQLITE_CREATE_VIEW:
+    case SQLITE_DROP_VIEW:
+        /* tables and views name themselves in a1, the others their table in a2 */
+        if (action == SQLITE_CREATE_TABLE || action == SQLITE_CREATE_VIEW || action == SQLITE_DROP_VIEW
+                ? a1 && strncmp(a1, "_persona_", 9) == 0
+                : a2 && strncmp(a2, "_persona_", 9) == 0) {
             w->refused = "the _persona_ tables are Persona's own and read-only here";
             return SQLITE_DENY;
         }
@@ -342,14 +346,37 @@ static int run_statement(ctx *c, sqlite3_stmt *st, struct sql_writes *w, int64_t
     return rc;
 }
 
+/* How many statements the text holds (sqlite3_complete() tells where one ends), so
+ * that several results can be announced as a list before the first is printed. */
+static int count_statements(const char *text)
+{
+    int n = 0;
+    struct strbuf b = {0};
+    for (const char *p = text; *p; p++) {
+        if (*p != ';')
+            continue;
+        strbuf_reset(&b);
+        strbuf_append(&b, text, (size_t)(p - text) + 1);
+        if (sqlite3_complete(strbuf_str(&b))) {
+            n++;
+            text = p + 1;
+        }
+    }
+    strbuf_free(&b);
+    while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+        text++;
+    return n + (*text != '\0');
+}
+
 static int sql_exec(ctx *c, const struct cmd_args *a)
 {
     const char *text = a->raw;
-    if (!*text)
-        return ctx_error(c, "sql: no statement; usage: %s", a->entry->usage);
     struct sql_writes w = {.c = c};
     int64_t rows = 0, changes = 0;
-    int changed = 0, rc = 0;
+    int changed = 0, rc = 0, statements = 0;
+    int several = count_statements(text) > 1;
+    if (several)
+        sink_list_begin(c->out, NULL);
     while (rc == 0 && *text) {
         sqlite3_stmt *st = NULL;
         const char *tail;
@@ -357,11 +384,12 @@ static int sql_exec(ctx *c, const struct cmd_args *a)
         int prc = sqlite3_prepare_v2(c->db, text, -1, &st, &tail);
         sqlite3_set_authorizer(c->db, NULL, NULL);
         if (prc != SQLITE_OK) {
-            size_t at = (size_t)sqlite3_error_offset(c->db);
+            int at = sqlite3_error_offset(c->db);
             if (w.refused)
                 rc = ctx_error(c, "sql: %s", w.refused);
-            else if ((int)at >= 0 && at < strlen(text))
-                rc = ctx_error(c, "sql: %s (at column %zu: \"%.20s\")", sqlite3_errmsg(c->db), at + 1, text + at);
+            else if (at >= 0 && (size_t)at < strlen(text))
+                rc = ctx_error(c, "sql: %s (at column %zu: \"%.20s\")", sqlite3_errmsg(c->db),
+                               (size_t)(text - a->raw) + (size_t)at + 1, text + at);
             else
                 rc = ctx_sqlite_error(c, "sql");
             break;
@@ -369,19 +397,26 @@ static int sql_exec(ctx *c, const struct cmd_args *a)
         text = tail;
         if (!st)    /* only a comment or blanks were left */
             continue;
-        changed |= !sqlite3_stmt_readonly(st);
+        statements++;
+        int64_t before = changes;
+        int writes = !sqlite3_stmt_readonly(st);
+        changed |= writes;
         rc = run_statement(c, st, &w, &rows, &changes);
+        if (rc == 0 && writes && (several || rows == 0) && sqlite3_column_count(st) == 0) {
+            sink_record_begin(c->out, NULL);
+            sink_field(c->out, "changes", cell_int(changes - before));
+            sink_record_end(c->out);
+        }
         sqlite3_finalize(st);
         writes_clear(&w);
     }
     writes_clear(&w);
+    if (several)
+        sink_list_end(c->out);
     if (rc)
         return -1;
-    if (changed && rows == 0) {
-        sink_record_begin(c->out, NULL);
-        sink_field(c->out, "changes", cell_int(changes));
-        sink_record_end(c->out);
-    }
+    if (statements == 0)
+        return ctx_error(c, "sql: no statement; usage: %s", a->entry->usage);
     if (changed)
         cmd_set_summary(c, "%lld rows changed", (long long)changes);
     else

@@ -39,6 +39,8 @@ struct sink {
     int wrote_nested;       /* a command it ran printed its own value */
     int depth;              /* commands run by commands (replay) nest */
     int64_t commands;       /* top-level commands that wrote something */
+    int in_list;            /* inside sink_list_begin()/sink_list_end() */
+    int list_items;
     struct command_state *outer;    /* [depth - 1]: the commands running nested ones */
     int outer_cap;
 
@@ -387,6 +389,11 @@ static void put_aligned(struct sink *s, const char *p, size_t n, int width, int 
 /* Separates blocks of one command; JSON gathers named blocks into one object. */
 static void block_start(struct sink *s, const char *name)
 {
+    if (s->in_list) {      /* an item of a list block: JSON separates, others space */
+        if (s->list_items++ > 0)
+            outs(s, s->fmt == FMT_JSON ? ",\n" : "\n");
+        return;
+    }
     /* one command's table output is set off from the previous command's */
     if (s->blocks == 0 && s->fmt == FMT_TABLE && s->commands > 0)
         outs(s, "\n");
@@ -444,6 +451,22 @@ void sink_end(struct sink *s)
         s->named_open = up->named_open;
         s->wrote_nested = 1;
     }
+}
+
+void sink_list_begin(struct sink *s, const char *name)
+{
+    block_start(s, name);
+    if (s->fmt == FMT_JSON)
+        outs(s, "[");
+    s->in_list = 1;
+    s->list_items = 0;
+}
+
+void sink_list_end(struct sink *s)
+{
+    s->in_list = 0;
+    if (s->fmt == FMT_JSON)
+        outs(s, "]");
 }
 
 /* ---- tables ---- */

@@ -61,6 +61,12 @@ void sink_set_max_width(struct sink *s, int width);
 void sink_begin(struct sink *s);
 void sink_end(struct sink *s);
 
+/* A list of unnamed blocks that counts as one block (sql with several statements
+ * gives one result each): a JSON array of their values; the other formats print
+ * the items one after the other. */
+void sink_list_begin(struct sink *s, const char *name);
+void sink_list_end(struct sink *s);
+
 /* A table: begin with its columns, a row of ncols cells at a time, end. */
 void sink_table_begin(struct sink *s, const char *name, int ncols, const char *const *cols);
 void sink_table_row(struct sink *s, const struct cell *cells);
