@@ -140,13 +140,16 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz
 FUZZ_CORE    := $(call objs,$(B)/fuzzobj,$(CORE_C) $(GEN_C))
 $(B)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(SANCC) $(BASEFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+	$(SANCC) $(BASEFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE)
 	@mkdir -p $(dir $@)
 	$(SANCC) $(BASEFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_CORE) $(PKG_LIBS) -lpthread -lm
+# the core objects are not intermediate: keep them between fuzz builds
+.SECONDARY: $(FUZZ_CORE)
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
-	@echo "built: $(FUZZ_TARGETS)"; echo "run:   $(B)/fuzz/fuzz_csv -max_total_time=600 tests/fuzz/corpus-csv"
+	@echo "built: $(FUZZ_TARGETS)"
+	@echo "run each, e.g.: mkdir -p tests/fuzz/corpus-csv && $(B)/fuzz/fuzz_csv -max_total_time=600 tests/fuzz/corpus-csv tests/fuzz/seeds-csv"
 
 # The README's command reference is generated from the command table: `make docs`
 # rewrites the part between the markers; a test fails when it is out of date.
@@ -168,4 +171,4 @@ install: all
 clean:
 	rm -rf build persona
 
--include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) $(FUZZ_CORE:.o=.d)
