@@ -116,14 +116,21 @@ static void note_reject(struct load_result *r, int64_t line, const char *reason)
     }
 }
 
+/* A hint for text that is not UTF-8: most often a Latin-1 export. */
+static const char *encoding_hint(const char *reason)
+{
+    return strstr(reason, "UTF-8") ? "; is the file Latin-1? try encoding=latin1" : "";
+}
+
 /* First pass: the first record, field counts, and the type of every column. */
 static int scan_file(ctx *c, struct csv_reader *rd, const struct load_options *o,
                      struct load_result *r, struct pass1 *p)
 {
     struct csv_record rec;
-    int st;
-    while ((st = csv_next(rd, &rec)) == CSV_BAD)
-        return ctx_error(c, "load: %s:%lld: %s", o->path, (long long)rec.line, rec.reason);
+    int st = csv_next(rd, &rec);
+    if (st == CSV_BAD)
+        return ctx_error(c, "load: %s:%lld: %s%s", o->path, (long long)rec.line, rec.reason,
+                         encoding_hint(rec.reason));
     if (st == CSV_ERROR)
         return ctx_error(c, "load: %s: %s", o->path, csv_error(rd));
     if (st == CSV_EOF)
@@ -338,8 +345,7 @@ static int index_key(ctx *c, const struct load_options *o, const struct load_res
     sqlite3_finalize(st);
     if (rc)
         return -1;
-    sql = sqlite3_mprintf("CREATE UNIQUE INDEX \"%w\" ON \"%w\"(\"%w\")",
-                          sqlite3_mprintf("%s_key", r->table), r->table, o->key);
+    sql = sqlite3_mprintf("CREATE UNIQUE INDEX \"%w_key\" ON \"%w\"(\"%w\")", r->table, r->table, o->key);
     rc = exec_sql(c, "load: key index", sql);
     sqlite3_free(sql);
     return rc;
@@ -368,11 +374,10 @@ static int check_rejects(ctx *c, const struct load_options *o, const struct load
     int64_t total = r->rows + r->rejected;
     if (r->rejected == 0 || (double)r->rejected <= o->max_reject_fraction * (double)total)
         return 0;
-    return ctx_error(c, "load: %s: %lld of %lld rows could not be read (first: line %lld: %s); nothing was "
-                        "loaded. %sAdd rejects=all to load the rest and keep the bad rows in _persona_rejects",
+    return ctx_error(c, "load: %s: %lld of %lld rows could not be read (first: line %lld: %s%s); nothing was "
+                        "loaded; rejects=all loads the rest and keeps the bad rows in _persona_rejects",
                      o->path, (long long)r->rejected, (long long)total, (long long)r->first_reject_line,
-                     r->first_reject_reason,
-                     strstr(r->first_reject_reason, "UTF-8") ? "Is it Latin-1? Try encoding=latin1. " : "");
+                     r->first_reject_reason, encoding_hint(r->first_reject_reason));
 }
 
 int load_csv(ctx *c, const struct load_options *o, struct load_result *r)
@@ -394,7 +399,12 @@ int load_csv(ctx *c, const struct load_options *o, struct load_result *r)
     int rc = scan_file(c, rd, o, r, &p);
     if (rc == 0) {
         decide_columns(o, r, &p);
-        if (p.data_rows == 0)
+        if (p.data_rows == 0 && p.rejected > 0)
+            rc = ctx_error(c, "load: %s: %lld of %lld rows could not be read (first: line %lld: %s%s); nothing "
+                              "was loaded", o->path, (long long)p.rejected, (long long)p.rejected,
+                           (long long)r->first_reject_line, r->first_reject_reason,
+                           encoding_hint(r->first_reject_reason));
+        else if (p.data_rows == 0)
             rc = ctx_error(c, "load: %s: a header but no rows", o->path);
     }
     pass1_free(&p, r->ncols);

@@ -90,16 +90,6 @@ int undo_table_created(ctx *c, const char *table)
     return record(c, next_seq(c), "drop", table, "table", NULL, NULL);
 }
 
-int undo_table_stashed(ctx *c, const char *table)
-{
-    int seq = next_seq(c);
-    char stash[64];
-    snprintf(stash, sizeof stash, "_persona_stash_%lld_%d", (long long)c->command_id, seq);
-    if (rename_table(c, table, stash))
-        return -1;
-    return record(c, seq, "restore", table, "table", stash, NULL);
-}
-
 /* Skips one SQL identifier (quoted or bare) at p and returns the position after it. */
 static const char *skip_identifier(const char *p)
 {
@@ -218,6 +208,41 @@ int undo_table_copied(ctx *c, const char *table)
     free(cols);
     free(deps);
     return rc;
+}
+
+/* Drops the indexes and triggers of a table (their definitions were saved): a
+ * renamed table keeps them under their old names, which a new table of the same
+ * name would need again. */
+static int drop_dependents(ctx *c, const char *table)
+{
+    sqlite3_stmt *st;
+    if (prepare_sql(c, "undo", "SELECT type, name FROM sqlite_master WHERE tbl_name=? COLLATE NOCASE "
+                               "AND type IN ('index', 'trigger') AND sql IS NOT NULL", &st))
+        return -1;
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    struct strbuf b = {0};
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char *sql = sqlite3_mprintf("DROP %s \"%w\";\n", (const char *)sqlite3_column_text(st, 0),
+                                    (const char *)sqlite3_column_text(st, 1));
+        strbuf_puts(&b, sql);
+        sqlite3_free(sql);
+    }
+    sqlite3_finalize(st);
+    int rc = b.len ? exec_sql(c, "undo", strbuf_str(&b)) : 0;
+    strbuf_free(&b);
+    return rc;
+}
+
+int undo_table_stashed(ctx *c, const char *table)
+{
+    int seq = next_seq(c);
+    char stash[64];
+    snprintf(stash, sizeof stash, "_persona_stash_%lld_%d", (long long)c->command_id, seq);
+    char *deps = dependent_sql(c, table);
+    int rc = drop_dependents(c, table) || rename_table(c, table, stash) ||
+             record(c, seq, "restore", table, "table", stash, deps);
+    free(deps);
+    return rc ? -1 : 0;
 }
 
 int undo_exec(ctx *c, const char *sql)

@@ -48,7 +48,7 @@ bad "binary file (NUL bytes)" '^-c:1: error: load: binary\.csv: not a text file 
     done
 } >latin1.csv
 bad "latin-1 file as utf-8" \
-    '^-c:1: error: load: latin1\.csv: 15 of 20 rows could not be read \(first: line 7: invalid UTF-8 .*Try encoding=latin1' \
+    '^-c:1: error: load: latin1\.csv: 15 of 20 rows could not be read \(first: line 7: invalid UTF-8 .*try encoding=latin1' \
     -c "load latin1.csv"
 expect_eq "latin-1: no rejects kept after the failed load" "0" "$(q "SELECT count(*) FROM _persona_rejects")"
 in_ok expect_ok "latin-1 file with encoding=latin1 loads" -c "load latin1.csv encoding=latin1"
