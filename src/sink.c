@@ -245,24 +245,41 @@ static void put_csv_field(struct sink *s, const char *p, size_t n, char delim)
     out(s, "\"", 1);
 }
 
-/* TSV cannot quote, so tab, newline, CR and backslash are escaped as \t \n \r \\. */
-static void put_tsv_field(struct sink *s, const char *p, size_t n)
+/* Writes p with some bytes replaced: escape() returns the replacement for the byte
+ * at p[i] ("" drops it), or NULL to keep it.  Formats differ only in what they
+ * replace. */
+typedef const char *escape_fn(const char *p, size_t i, size_t n);
+
+static void put_escaped(struct sink *s, const char *p, size_t n, escape_fn *escape)
 {
     size_t start = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *esc = NULL;
-        switch (p[i]) {
-        case '\t': esc = "\\t"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\\': esc = "\\\\"; break;
-        default: continue;
-        }
+        const char *esc = escape(p, i, n);
+        if (!esc)
+            continue;
         out(s, p + start, i - start);
         outs(s, esc);
         start = i + 1;
     }
     out(s, p + start, n - start);
+}
+
+/* TSV cannot quote, so tab, newline, CR and backslash are escaped as \t \n \r \\. */
+static const char *tsv_escape(const char *p, size_t i, size_t n)
+{
+    (void)n;
+    switch (p[i]) {
+    case '\t': return "\\t";
+    case '\n': return "\\n";
+    case '\r': return "\\r";
+    case '\\': return "\\\\";
+    default: return NULL;
+    }
+}
+
+static void put_tsv_field(struct sink *s, const char *p, size_t n)
+{
+    put_escaped(s, p, n, tsv_escape);
 }
 
 /* JSON text must be UTF-8: a byte that does not start a valid sequence (blobs are
@@ -326,42 +343,36 @@ static void put_json_cell(struct sink *s, const struct cell *c)
 /* A Markdown table row is one line split at unescaped pipes: a pipe is escaped, a
  * backslash too (else "\\|" would escape the backslash and end the cell), and a line
  * break, which CommonMark also sees in a lone CR, becomes <br>. */
+static const char *markdown_escape(const char *p, size_t i, size_t n)
+{
+    switch (p[i]) {
+    case '|': return "\\|";
+    case '\\': return "\\\\";
+    case '\r': return i + 1 < n && p[i + 1] == '\n' ? "" : "<br>";  /* CRLF: one <br> */
+    case '\n': return "<br>";
+    default: return NULL;
+    }
+}
+
 static void put_markdown_field(struct sink *s, const char *p, size_t n)
 {
-    size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *esc;
-        switch (p[i]) {
-        case '|': esc = "\\|"; break;
-        case '\\': esc = "\\\\"; break;
-        case '\r':
-            if (i + 1 < n && p[i + 1] == '\n')
-                continue;       /* CRLF: the LF makes the one <br> */
-            /* fall through */
-        case '\n': esc = "<br>"; break;
-        default: continue;
-        }
-        out(s, p + start, i - start);
-        outs(s, esc);
-        start = i + 1;
-    }
-    out(s, p + start, n - start);
+    put_escaped(s, p, n, markdown_escape);
 }
 
 /* Table format: control characters would break the alignment, so a line break shows
  * as ↵ and other controls as a space; each keeps its one column. */
+static const char *display_escape(const char *p, size_t i, size_t n)
+{
+    (void)n;
+    unsigned char ch = (unsigned char)p[i];
+    if (ch >= 0x20 && ch != 0x7f)
+        return NULL;
+    return ch == '\n' || ch == '\r' ? "\xe2\x86\xb5" : " ";
+}
+
 static void put_display(struct sink *s, const char *p, size_t n)
 {
-    size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)p[i];
-        if (ch >= 0x20 && ch != 0x7f)
-            continue;
-        out(s, p + start, i - start);
-        outs(s, ch == '\n' || ch == '\r' ? "\xe2\x86\xb5" : " ");
-        start = i + 1;
-    }
-    out(s, p + start, n - start);
+    put_escaped(s, p, n, display_escape);
 }
 
 /* Prints text in exactly width columns (cut with "…" or padded), right-aligned or
