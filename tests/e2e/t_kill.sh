@@ -59,3 +59,24 @@ expect_eq "the table that was there is intact" "1 Ann|2 Bob" \
 expect_ok "the workspace works after the kill: a load" -c "load small.csv as again"
 expect_ok "… and its undo" -c "undo"
 expect_eq "… which removes it" "0" "$(q "SELECT count(*) FROM sqlite_master WHERE name = 'again'")"
+
+# ---- Ctrl-C (SIGINT) in the middle of a load cancels it: exit 1, a message, the
+# transaction rolled back, the log says 'cancelled' ----
+before=$(ws_state)
+"$PERSONA" -d "$DB" -c "load big.csv as cancelled_big" >"$WORK/int.out" 2>"$WORK/int.err" </dev/null &
+pid=$!
+mid=0
+for _ in $(seq 1 3000); do
+    kill -0 "$pid" 2>/dev/null || break
+    if [ "$(wal_size)" -gt 8000000 ]; then mid=1; break; fi
+    sleep 0.01
+done
+[ "$mid" = 1 ] && kill -INT "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+expect_eq "Ctrl-C mid-load: exit 1" "1" "$rc"
+expect_match "Ctrl-C mid-load: says it was cancelled" "^-c:1: error: load: cancelled; the workspace is unchanged" \
+    "$(cat "$WORK/int.err")"
+expect_eq "Ctrl-C mid-load: the log says cancelled" "cancelled" \
+    "$(q "SELECT status FROM _persona_log WHERE command = 'load big.csv as cancelled_big'")"
+unchanged "Ctrl-C mid-load: the workspace is as before" "$before"
