@@ -20,7 +20,7 @@ VERSION := 0.1.0
 # Debian packages the build, the tests and `make run` need.
 DEPS_PKGS := build-essential pkg-config clang libncurses-dev libreadline-dev \
 	libsqlite3-dev libgsl-dev libutf8proc-dev libssl-dev zlib1g-dev \
-	libcmocka-dev gnuplot-nox tmux sqlite3
+	libcmocka-dev gnuplot-nox tmux sqlite3 python3 bc time
 
 PKGS := sqlite3 zlib libutf8proc
 
