@@ -22,7 +22,7 @@ DEPS_PKGS := build-essential pkg-config clang libncurses-dev libreadline-dev \
 	libsqlite3-dev libgsl-dev libutf8proc-dev libssl-dev zlib1g-dev \
 	libcmocka-dev gnuplot-nox tmux sqlite3 python3 bc time
 
-PKGS := sqlite3 zlib libutf8proc
+PKGS := sqlite3 zlib libutf8proc gsl libcrypto
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
