@@ -207,7 +207,7 @@ int main(int argc, char **argv)
         sink_close(c.out);
         return 1;
     }
-    int status = interactive ? repl_run(&c) : run_script_mode(&c, &o);
+    int status = !interactive ? run_script_mode(&c, &o) : o.repl ? repl_run(&c) : workbench_run(&c);
     fflush(stdout);
     workspace_close(&c);
     sink_close(c.out);

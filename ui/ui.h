@@ -10,4 +10,10 @@
  * columns and paths.  Returns the process exit status (0). */
 int repl_run(ctx *c);
 
+/* The ncurses workbench (ui/workbench.c): a sidebar of tables, the grid and the
+ * other views, the command line, and commands running as jobs on a worker thread
+ * with its own connection to the workspace.  Returns the process exit status (0;
+ * 1 when the workspace cannot be opened for the worker). */
+int workbench_run(ctx *c);
+
 #endif
