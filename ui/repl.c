@@ -9,36 +9,10 @@
 #include <readline/readline.h>
 
 #include "cmd.h"
+#include "statefile.h"
 #include "complete.h"
 #include "strbuf.h"
 #include "ui.h"
-
-/* $XDG_STATE_HOME/persona/history (default ~/.local/state/persona/history), with
- * its folders created; NULL when there is no home to put it in. */
-static char *history_path(void)
-{
-    const char *state = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    struct strbuf dir = {0};
-    if (state && *state)
-        strbuf_puts(&dir, state);
-    else if (home && *home)
-        strbuf_printf(&dir, "%s/.local/state", home);
-    else
-        return NULL;
-    strbuf_puts(&dir, "/persona");
-    /* mkdir -p: each level in turn */
-    for (char *p = dir.buf + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(dir.buf, 0700);
-            *p = '/';
-        }
-    }
-    mkdir(dir.buf, 0700);
-    strbuf_puts(&dir, "/history");
-    return dir.buf;
-}
 
 /* ---- Tab completion: src/complete.c decides, readline inserts ---- */
 
@@ -106,7 +80,7 @@ static char **complete_word(const char *text, int start, int end)
 
 int repl_run(ctx *c)
 {
-    char *hist = history_path();
+    char *hist = state_file_path("history");
     using_history();
     /* append_history() only appends to a file that exists: the first run makes it */
     if (hist && read_history(hist) == ENOENT)
