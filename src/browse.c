@@ -153,6 +153,20 @@ static int copy_into_temp(struct browse *b, const char *select)
     return rc;
 }
 
+/* Browses the rows of select (sqlite3_mprintf'ed; freed here) through a numbered
+ * temp copy: for sources without a rowid to page by. */
+static struct browse *open_copy(struct browse *b, char *select)
+{
+    int rc = copy_into_temp(b, select);
+    sqlite3_free(select);
+    if (rc) {
+        browse_close(b);
+        return NULL;
+    }
+    return finish_open(b);
+}
+
+
 struct browse *browse_open(ctx *c, const char *relation)
 {
     if (require_relation(c, "browse", relation, 1))
@@ -162,16 +176,9 @@ struct browse *browse_open(ctx *c, const char *relation)
         char *q = sqlite3_mprintf("main.\"%w\"", relation);
         b->source = xstrdup(q);
         sqlite3_free(q);
-    } else {
-        char *select = sqlite3_mprintf("SELECT * FROM main.\"%w\"", relation);
-        int rc = copy_into_temp(b, select);
-        sqlite3_free(select);
-        if (rc) {
-            browse_close(b);
-            return NULL;
-        }
+        return finish_open(b);
     }
-    return finish_open(b);
+    return open_copy(b, sqlite3_mprintf("SELECT * FROM main.\"%w\"", relation));
 }
 
 struct browse *browse_open_query(ctx *c, const char *query)
@@ -194,14 +201,7 @@ struct browse *browse_open_query(ctx *c, const char *query)
     size_t n = strlen(query);
     while (n && strchr(" \t\n;", query[n - 1]))
         n--;
-    char *select = sqlite3_mprintf("SELECT * FROM (%.*s\n)", (int)n, query);
-    int rc = copy_into_temp(b, select);
-    sqlite3_free(select);
-    if (rc) {
-        browse_close(b);
-        return NULL;
-    }
-    return finish_open(b);
+    return open_copy(b, sqlite3_mprintf("SELECT * FROM (%.*s\n)", (int)n, query));
 }
 
 void browse_close(struct browse *b)
