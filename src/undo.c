@@ -245,6 +245,19 @@ int undo_table_stashed(ctx *c, const char *table)
     return rc ? -1 : 0;
 }
 
+int undo_cells_changed(ctx *c, const char *table)
+{
+    sqlite3_stmt *st;
+    if (prepare_sql(c, "undo record", "SELECT 1 FROM _persona_undo WHERE command_id=? AND action='cells' "
+                                      "AND object=?", &st))
+        return -1;
+    sqlite3_bind_int64(st, 1, c->command_id);
+    sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found ? 0 : record(c, next_seq(c), "cells", table, "cells", NULL, NULL);
+}
+
 int undo_exec(ctx *c, const char *sql)
 {
     return record(c, next_seq(c), "exec", NULL, NULL, NULL, sql);
@@ -410,8 +423,45 @@ static int drop_any(ctx *c, const char *name)
     return rc ? rc : exec_fmt(c, "undo: drop", "DELETE FROM _persona_tables WHERE name=%Q", name);
 }
 
-static int apply_step(ctx *c, const char *action, const char *object, const char *stash, const char *sql)
+/* Writes back the old values of the cells command `id` changed in table, column by
+ * column, and forgets those changes.  A cell changed twice by the command gets the
+ * value it had before the first change. */
+static int restore_cells(ctx *c, int64_t id, const char *table)
 {
+    sqlite3_stmt *st;
+    if (prepare_sql(c, "undo: cells", "SELECT DISTINCT column_name FROM _persona_changes "
+                                      "WHERE command_id=? AND table_name=?", &st))
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
+    struct strbuf b = {0};
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char *sql = sqlite3_mprintf(
+            "UPDATE \"%w\" SET \"%w\" = (SELECT old_value FROM _persona_changes WHERE id = "
+            "(SELECT min(id) FROM _persona_changes WHERE command_id=%lld AND table_name=%Q AND column_name=%Q "
+            "AND row_id=\"%w\".rowid)) WHERE rowid IN (SELECT row_id FROM _persona_changes "
+            "WHERE command_id=%lld AND table_name=%Q AND column_name=%Q);\n",
+            table, (const char *)sqlite3_column_text(st, 0), (long long)id, table,
+            (const char *)sqlite3_column_text(st, 0), table, (long long)id, table,
+            (const char *)sqlite3_column_text(st, 0));
+        strbuf_puts(&b, sql);
+        sqlite3_free(sql);
+    }
+    sqlite3_finalize(st);
+    char *forget = sqlite3_mprintf("DELETE FROM _persona_changes WHERE command_id=%lld AND table_name=%Q",
+                                   (long long)id, table);
+    strbuf_puts(&b, forget);
+    sqlite3_free(forget);
+    int rc = exec_sql(c, "undo: cells", strbuf_str(&b));
+    strbuf_free(&b);
+    return rc;
+}
+
+static int apply_step(ctx *c, int64_t id, const char *action, const char *object, const char *stash,
+                      const char *sql)
+{
+    if (strcmp(action, "cells") == 0)
+        return restore_cells(c, id, object);
     if (strcmp(action, "drop") == 0)
         return drop_any(c, object);
     if (strcmp(action, "restore") == 0) {
@@ -456,7 +506,7 @@ int undo_last(ctx *c, int64_t *undone)
     int rc = 0;
     for (int i = 0; i < nsteps; i++) {
         if (rc == 0)
-            rc = apply_step(c, steps[i].action, steps[i].object, steps[i].stash, steps[i].sql);
+            rc = apply_step(c, id, steps[i].action, steps[i].object, steps[i].stash, steps[i].sql);
         free(steps[i].action);
         free(steps[i].object);
         free(steps[i].stash);

@@ -2,11 +2,13 @@
  *
  * A changing command runs inside one transaction (cmd.c opens it); before it touches
  * a table it records here how to restore it, in _persona_undo, in the same
- * transaction.  Three ways:
+ * transaction.  Four ways:
  *   - a table it creates is noted, and undo drops it;
  *   - a table it drops or replaces is renamed away (cheap, no copy) and undo renames
  *     it back, indexes and all;
- *   - a table it changes in place is copied first, and undo swaps the copy back in.
+ *   - a table it changes in place is copied first, and undo swaps the copy back in;
+ *   - cells it changes one by one (cleaning) are logged with their old values in
+ *     _persona_changes, and undo writes the old values back.
  * Schema objects (views, indexes, triggers) that appear, vanish or change during a
  * `sql` statement are found by comparing the schema before and after.
  * Only the last UNDO_DEPTH changing commands keep their undo data. */
@@ -26,6 +28,11 @@ int undo_table_stashed(ctx *c, const char *table);
 /* Copies the table aside (the command is about to change it in place).  Does
  * nothing when the command already recorded how to restore this table. */
 int undo_table_copied(ctx *c, const char *table);
+
+/* The command is about to change single cells of the table and records each old value
+ * in _persona_changes (cleaning.c does): undo writes those values back, by rowid, and
+ * deletes the command's change rows.  Recorded once per table and command. */
+int undo_cells_changed(ctx *c, const char *table);
 
 /* Runs sql when this command is undone (after the other steps recorded before it). */
 int undo_exec(ctx *c, const char *sql);

@@ -1,0 +1,254 @@
+/* cmd-normalize.c — `normalize TABLE COL=KIND[:ARG] …`: clean values in place, with
+ * every change logged for undo and every value that cannot be cleaned reported. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleaning.h"
+#include "cmd.h"
+#include "country.h"
+#include "normalize.h"
+#include "sink.h"
+#include "strbuf.h"
+
+enum { SAMPLE_ISSUES = 10 };
+
+/* One COL=KIND of the command line. */
+struct column_job {
+    char *column;
+    char *kind_text;            /* "phone:US", as written, for the issues' rule */
+    char affinity;
+    struct norm_spec spec;
+    struct date_orders orders;
+    int64_t values, changed, blanked, issues;
+};
+
+struct is_column_arg {
+    ctx *c;
+    const struct clean_table *t;
+};
+
+static int is_column(void *arg, const char *name)
+{
+    struct is_column_arg *x = arg;
+    return clean_has_column(x->c, x->t, name);
+}
+
+/* Reads COL=KIND words into jobs, checking every column and kind before anything
+ * changes. */
+static int parse_jobs(ctx *c, const struct cmd_args *a, const struct clean_table *t, struct column_job *jobs)
+{
+    struct is_column_arg arg = {c, t};
+    for (int i = 1; i < a->argc; i++) {
+        struct column_job *j = &jobs[i - 1];
+        const char *word = a->argv[i];
+        const char *eq = strchr(word, '=');
+        if (!eq || eq == word || !eq[1])
+            return ctx_error(c, "normalize: '%s': expected COL=KIND, e.g. phone=phone:US; kinds: %s", word,
+                             norm_kind_list());
+        j->column = strndup(word, (size_t)(eq - word));
+        j->kind_text = xstrdup(eq + 1);
+        if (clean_column(c, "normalize", t, j->column, &j->affinity))
+            return -1;
+        for (int k = 0; k < i - 1; k++)
+            if (sqlite3_stricmp(jobs[k].column, j->column) == 0)
+                return ctx_error(c, "normalize: column '%s' given twice; run normalize once per kind", j->column);
+        char err[512];
+        if (norm_spec_parse(j->kind_text, &j->spec, is_column, &arg, err, sizeof err))
+            return ctx_error(c, "normalize: %s=%s: %s", j->column, j->kind_text, err);
+        date_orders_init(&j->orders, j->spec.date_order);
+    }
+    return 0;
+}
+
+/* Decides the day/month order of a date column from all of its values. */
+static int vote_dates(ctx *c, const struct clean_table *t, struct column_job *j)
+{
+    const char *cols[] = {j->column};
+    struct row_scan *s = row_scan_open(c, "normalize", t, 1, cols);
+    if (!s)
+        return -1;
+    int n;
+    while ((n = row_scan_next(s)) > 0)
+        for (int r = 0; r < n; r++) {
+            sqlite3_value *v = row_scan_value(s, r, 0);
+            if (sqlite3_value_type(v) == SQLITE_TEXT)
+                date_orders_vote(&j->orders, (const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
+        }
+    row_scan_close(s);
+    date_orders_settle(&j->orders);
+    return n;
+}
+
+/* The alpha-2 code of a row's country column value, or NULL. */
+static const char *row_country(sqlite3_value *v)
+{
+    if (sqlite3_value_type(v) != SQLITE_TEXT)
+        return NULL;
+    return country_code((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
+}
+
+static int clean_column_values(ctx *c, struct audit *au, const struct clean_table *t, struct column_job *j)
+{
+    if (j->spec.kind == NORM_DATE && vote_dates(c, t, j) < 0)
+        return -1;
+    const char *cols[] = {j->column, j->spec.country_column};
+    struct row_scan *s = row_scan_open(c, "normalize", t, j->spec.country_column ? 2 : 1, cols);
+    if (!s)
+        return -1;
+    struct strbuf out = {0};
+    char why[512];
+    int n, rc = 0;
+    int64_t done = 0;
+    while (rc == 0 && (n = row_scan_next(s)) > 0) {
+        for (int r = 0; r < n && rc == 0; r++) {
+            sqlite3_value *v = row_scan_value(s, r, 0);
+            int type = sqlite3_value_type(v);
+            if (type == SQLITE_NULL)
+                continue;
+            j->values++;
+            int64_t rowid = row_scan_rowid(s, r);
+            sqlite3_value *key = row_scan_key(s, r);
+            if (type == SQLITE_BLOB) {
+                rc = audit_issue(au, rowid, key, j->column, j->kind_text, v, "a binary value, not text");
+                j->issues++;
+                continue;
+            }
+            const char *text = (const char *)sqlite3_value_text(v);
+            size_t len = (size_t)sqlite3_value_bytes(v);
+            const char *country = j->spec.country_column ? row_country(row_scan_value(s, r, 1)) : NULL;
+            switch (norm_value(&j->spec, country, &j->orders, text, len, &out, why, sizeof why)) {
+            case NORM_SAME:
+                break;
+            case NORM_TO_NULL:
+                rc = audit_change(au, rowid, key, j->column, v, cell_null());
+                j->changed++;
+                j->blanked++;
+                break;
+            case NORM_NEW:
+                if (!text_keeps_in_affinity(j->affinity, out.buf, out.len)) {
+                    snprintf(why, sizeof why, "would be '%s', which the column's numeric type stores as a number; "
+                                              "left as it was", strbuf_str(&out));
+                    rc = audit_issue(au, rowid, key, j->column, j->kind_text, v, why);
+                    j->issues++;
+                    break;
+                }
+                rc = audit_change(au, rowid, key, j->column, v,
+                                  (struct cell){.type = CELL_TEXT, .s = out.buf, .len = out.len});
+                j->changed++;
+                break;
+            case NORM_BAD:
+                rc = audit_issue(au, rowid, key, j->column, j->kind_text, v, why);
+                j->issues++;
+                break;
+            }
+        }
+        done += n;
+        ctx_progress(c, done, 0, "rows");
+    }
+    if (n < 0)
+        rc = -1;
+    strbuf_free(&out);
+    row_scan_close(s);
+    return rc;
+}
+
+/* How the date column's day/month order was decided, for the summary. */
+static void date_note(const struct date_orders *o, char forced, struct strbuf *b)
+{
+    static const char seps[3] = {'/', '-', '.'};
+    for (int i = 0; i < 3; i++) {
+        if (!o->values[i])
+            continue;
+        if (b->len)
+            strbuf_puts(b, "; ");
+        char ord = o->order[i];
+        strbuf_printf(b, "'%c' read %s", seps[i],
+                      ord == 'D' ? "day first" : ord == 'M' ? "month first" : "one way or the other");
+        if (forced)
+            strbuf_puts(b, " (as given)");
+        else if (ord == '?')
+            strbuf_puts(b, " (both orders seen: ambiguous values reported)");
+        else if (o->by_default[i])
+            strbuf_puts(b, " (no day above 12: the separator's usual order)");
+    }
+}
+
+static void write_summary(ctx *c, const struct clean_table *t, struct column_job *jobs, int njobs)
+{
+    int64_t changed = 0, issues = 0;
+    for (int i = 0; i < njobs; i++) {
+        changed += jobs[i].changed;
+        issues += jobs[i].issues;
+    }
+    sink_record_begin(c->out, "normalize");
+    sink_field(c->out, "table", cell_text(t->name));
+    sink_field(c->out, "changed", cell_int(changed));
+    sink_field(c->out, "issues", cell_int(issues));
+    sink_field(c->out, "command", cell_int(c->command_id));
+    sink_record_end(c->out);
+    static const char *const cols[] = {"column", "kind", "values", "changed", "unchanged", "issues", "note"};
+    sink_table_begin(c->out, "columns", 7, cols);
+    struct strbuf note = {0};
+    for (int i = 0; i < njobs; i++) {
+        struct column_job *j = &jobs[i];
+        strbuf_reset(&note);
+        if (j->spec.kind == NORM_DATE)
+            date_note(&j->orders, j->spec.date_order, &note);
+        if (j->blanked)
+            strbuf_printf(&note, "%s%lld blank values became NULL", note.len ? "; " : "", (long long)j->blanked);
+        struct cell row[] = {cell_text(j->column), cell_text(j->kind_text), cell_int(j->values),
+                             cell_int(j->changed), cell_int(j->values - j->changed - j->issues),
+                             cell_int(j->issues), note.len ? cell_text(strbuf_str(&note)) : cell_null()};
+        sink_table_row(c->out, row);
+    }
+    strbuf_free(&note);
+    sink_table_end(c->out);
+    if (issues)
+        clean_issue_sample(c, NULL, SAMPLE_ISSUES);
+    cmd_set_summary(c, "%s: %lld values changed in %d columns, %lld left as they were and reported", t->name,
+                    (long long)changed, njobs, (long long)issues);
+    clean_note_issues(c, "normalize", issues, "values could not be cleaned and were left as they were");
+}
+
+static int normalize_exec(ctx *c, const struct cmd_args *a)
+{
+    struct clean_table t;
+    if (a->argc < 2)
+        return ctx_error(c, "normalize: which columns? usage: %s", a->entry->usage);
+    if (clean_table_open(c, "normalize", a->argv[0], &t))
+        return -1;
+    int njobs = a->argc - 1;
+    struct column_job *jobs = xcalloc((size_t)njobs, sizeof *jobs);
+    struct audit au = {0};
+    int rc = parse_jobs(c, a, &t, jobs);
+    if (rc == 0)
+        rc = audit_begin(c, &au, &t);
+    for (int i = 0; rc == 0 && i < njobs; i++)
+        rc = clean_column_values(c, &au, &t, &jobs[i]);
+    audit_end(&au);
+    if (rc == 0)
+        write_summary(c, &t, jobs, njobs);
+    for (int i = 0; i < njobs; i++) {
+        free(jobs[i].column);
+        free(jobs[i].kind_text);
+        norm_spec_free(&jobs[i].spec);
+    }
+    free(jobs);
+    clean_table_free(&t);
+    return rc;
+}
+
+const struct cmd_entry cmd_normalize_entry = {
+    .name = "normalize",
+    .usage = "normalize TABLE COL=KIND[:ARG] … (kinds: trim lower upper title unicode email phone[:CC|:COL] "
+             "date[:DMY|:MDY] country postcode:CC|:COL)",
+    .summary = "clean values in place: names, emails, phones to E.164, dates to ISO, countries to ISO codes "
+               "(undoable; what cannot be cleaned is reported)",
+    .example = "normalize customers phone=phone:country email=email signup_date=date country=country",
+    .min_args = 1,
+    .max_args = -1,
+    .flags = CMD_CHANGES | CMD_PAIRS,
+    .exec = normalize_exec,
+};

@@ -1,0 +1,437 @@
+/* test_normalize.c — the value-level kinds of `normalize`: phones to E.164 by the
+ * numbering-plan table, written dates to ISO with the column's day/month order,
+ * country names to ISO codes, names in title case, email syntax, postcodes, and the
+ * text kinds.  Tables of cases: input, argument, and the exact output or the reason
+ * it is left alone. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "country.h"
+#include "datenorm.h"
+#include "normalize.h"
+#include "phone.h"
+#include "strbuf.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* An expected outcome: the clean value, or NULL and a fragment of the reason. */
+struct vcase {
+    const char *in, *arg, *want, *why;
+};
+
+static void test_phone(void **state)
+{
+    (void)state;
+    static const struct vcase cases[] = {
+        /* NANP: 10 digits, optional trunk 1, any punctuation */
+        {"8185550166", "US", "+18185550166", NULL},
+        {"(818) 555-0166", "US", "+18185550166", NULL},
+        {"818.555.0166", "US", "+18185550166", NULL},
+        {"1-281-555-0133", "US", "+12815550133", NULL},
+        {"+1 (720) 555-0194", "GB", "+17205550194", NULL},
+        {"011 44 20 7946 0959", "US", "+442079460959", NULL},
+        {"416.555.0164", "CA", "+14165550164", NULL},
+        {"020 7946 0959", "US", NULL, "the area code 020 cannot start with 0"},
+        {"0 1234", "US", NULL, "US numbers (+1) cannot start with 0"},
+        {"(123) 555-0166", "US", NULL, "the area code 123 cannot start with 1"},
+        {"(818) 155-0166", "US", NULL, "the exchange 155 cannot start with 1"},
+        {"(911) 555-0166", "US", NULL, "911 is a service code"},
+        {"(818) 411-0166", "US", NULL, "the exchange 411 is a service code"},
+        {"555-0166", "US", NULL, "US numbers have 10 digits after +1, this has 7"},
+        {"5035550195 x4665", "US", NULL, "has an extension (x4665)"},
+        /* UK: trunk 0 dropped, "(0)" after +44 dropped */
+        {"+44 20 7946 0959", "US", "+442079460959", NULL},
+        {"+44 (0)20 7946 0016", NULL, "+442079460016", NULL},
+        {"020 7946 0959", "GB", "+442079460959", NULL},
+        {"07700 900152", "GB", "+447700900152", NULL},
+        {"+44 020 7946 0959", NULL, NULL, "the national prefix 0 is written after the country code +44"},
+        {"07700 90015", "GB", NULL, "GB mobile numbers have 10 digits after +44, this has 9"},
+        {"0044 7700 900442", "FR", "+447700900442", NULL},
+        /* Germany: variable lengths, mobiles 10-11 */
+        {"(040) 43203072", "DE", "+494043203072", NULL},
+        {"0176-39314759", "DE", "+4917639314759", NULL},
+        {"0049 170 71802798", "ES", "+4917071802798", NULL},
+        {"+49 (0)176 45902565", NULL, "+4917645902565", NULL},
+        {"0176 123", "DE", NULL, "DE mobile numbers have 10 to 11 digits"},
+        /* France and its overseas departments */
+        {"01 95 74 60 21", "FR", "+33195746021", NULL},
+        {"+33 (0)4 21 75 25 52", NULL, "+33421752552", NULL},
+        {"06.12.34.56.78", "FR", "+33612345678", NULL},
+        {"0692004218", "FR", "+262692004218", NULL},
+        {"0590 12 34 56", "FR", "+590590123456", NULL},
+        {"+262 269 61 23 45", NULL, "+262269612345", NULL},
+        {"+33 6 92 00 42 18", NULL, NULL, "692… is a number of RE, whose country code is +262, not +33"},
+        {"01 23 45 67", "FR", NULL, "FR numbers have 9 digits after +33, this has 7"},
+        /* Spain: no trunk prefix */
+        {"976 98 12 70", "ES", "+34976981270", NULL},
+        {"0034 727 38 06 60", "ES", "+34727380660", NULL},
+        {"576 98 12 70", "ES", NULL, "ES numbers (+34) cannot start with 5"},
+        /* Italy: the 0 of fixed lines stays */
+        {"06 6982 1234", "IT", "+390669821234", NULL},
+        {"+39 347 123 4567", NULL, "+393471234567", NULL},
+        {"347 1234", "IT", NULL, "IT mobile numbers have 9 to 10 digits"},
+        /* Netherlands, Japan */
+        {"020-123 4567", "NL", "+31201234567", NULL},
+        {"06 12345678", "NL", "+31612345678", NULL},
+        {"(090) 9881-1860", "JP", "+819098811860", NULL},
+        {"03-3063-9876", "JP", "+81330639876", NULL},
+        {"+81 80 4283 7058", NULL, "+818042837058", NULL},
+        {"090-3086-335", "JP", NULL, "JP mobile numbers have 10 digits after +81, this has 9"},
+        {"010 81 3 3063 9876", "JP", "+81330639876", NULL},
+        /* no default country: only international numbers */
+        {"+34 976 98 12 70", NULL, "+34976981270", NULL},
+        {"0034 976 98 12 70", NULL, "+34976981270", NULL},
+        {"976 98 12 70", NULL, NULL, "a national number and no default country"},
+        {"+7 495 123 45 67", NULL, NULL, "country code not in the numbering-plan table"},
+        {"call me", "US", NULL, "unexpected 'c'"},
+        {"--", "US", NULL, "no digits"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        char out[20], why[256];
+        int rc = phone_to_e164(cases[i].in, strlen(cases[i].in), cases[i].arg, out, why, sizeof why);
+        if (cases[i].want && (rc != 0 || strcmp(out, cases[i].want) != 0))
+            fail_msg("phone %s (%s): want %s, got %s", cases[i].in, cases[i].arg ? cases[i].arg : "-",
+                     cases[i].want, rc ? why : out);
+        if (!cases[i].want && (rc == 0 || !strstr(why, cases[i].why)))
+            fail_msg("phone %s (%s): want failure '%s', got %s", cases[i].in, cases[i].arg ? cases[i].arg : "-",
+                     cases[i].why, rc ? why : out);
+    }
+    assert_true(phone_has_plan("JP"));
+    assert_false(phone_has_plan("BR"));
+}
+
+/* Converts each value with the orders the whole column votes for. */
+static void check_dates(const char *const *column, size_t n, char forced, const struct vcase *cases, size_t ncases)
+{
+    struct date_orders o;
+    date_orders_init(&o, forced);
+    for (size_t i = 0; i < n; i++)
+        date_orders_vote(&o, column[i], strlen(column[i]));
+    date_orders_settle(&o);
+    for (size_t i = 0; i < ncases; i++) {
+        char out[32], why[256];
+        int rc = date_to_iso(&o, cases[i].in, strlen(cases[i].in), out, why, sizeof why);
+        if (cases[i].want && (rc != 0 || strcmp(out, cases[i].want) != 0))
+            fail_msg("date %s: want %s, got %s", cases[i].in, cases[i].want, rc ? why : out);
+        if (!cases[i].want && (rc == 0 || !strstr(why, cases[i].why)))
+            fail_msg("date %s: want failure '%s', got %s", cases[i].in, cases[i].why, rc ? why : out);
+    }
+}
+
+static void test_dates(void **state)
+{
+    (void)state;
+    /* the issue's examples in one column: '/' proven month-first, '.' day-first */
+    static const char *const column[] = {"03/14/2021", "15.03.2021", "March 16, 2021", "2021/03/17", "01/02/2021",
+                                         "01.02.2021"};
+    static const struct vcase cases[] = {
+        {"03/14/2021", NULL, "2021-03-14", NULL},
+        {"15.03.2021", NULL, "2021-03-15", NULL},
+        {"March 16, 2021", NULL, "2021-03-16", NULL},
+        {"2021/03/17", NULL, "2021-03-17", NULL},
+        {"01/02/2021", NULL, "2021-01-02", NULL},       /* '/' is month first here */
+        {"01.02.2021", NULL, "2021-02-01", NULL},       /* '.' is day first */
+        {" 2021-03-14 ", NULL, "2021-03-14", NULL},
+        {"2021-03-14T08:26:00Z", NULL, "2021-03-14T08:26:00Z", NULL},
+        {"2021-3-7", NULL, "2021-03-07", NULL},
+        {"20210317", NULL, "2021-03-17", NULL},
+        {"2021.03.17", NULL, "2021-03-17", NULL},
+        {"03/14/2021 8:26 PM", NULL, "2021-03-14 20:26:00", NULL},
+        {"Mar 16 2021", NULL, "2021-03-16", NULL},
+        {"16 March 2021", NULL, "2021-03-16", NULL},
+        {"16-Mar-2021", NULL, "2021-03-16", NULL},
+        {"March 1st, 2021", NULL, "2021-03-01", NULL},
+        {"Tuesday, March 16, 2021", NULL, "2021-03-16", NULL},
+        {"Tue 16 Mar 2021", NULL, "2021-03-16", NULL},
+        {"1er mars 2021", NULL, "2021-03-01", NULL},
+        {"16. März 2021", NULL, "2021-03-16", NULL},
+        {"16 de marzo de 2021", NULL, "2021-03-16", NULL},
+        {"16 marzo 2021", NULL, "2021-03-16", NULL},
+        {"16 maart 2021", NULL, "2021-03-16", NULL},
+        {"DECEMBER 31, 1999", NULL, "1999-12-31", NULL},
+        {"2021年3月16日", NULL, "2021-03-16", NULL},
+        {"29/02/2020", NULL, NULL, "month 29 does not exist (read month first"},
+        {"31.02.2021", NULL, NULL, "not a calendar date: February 2021 has 28 days, not 31"},
+        {"February 29, 2021", NULL, NULL, "February 2021 has 28 days"},
+        {"2021-02-30", NULL, NULL, "February 2021 has 28 days"},
+        {"Monday, March 16, 2021", NULL, NULL, "2021-03-16 is a Tuesday, not a Monday"},
+        {"03/14/21", NULL, NULL, "two-digit year"},
+        {"March 16, 21", NULL, NULL, "the year has 2 digits"},
+        {"March 2021", NULL, NULL, "a month without a day"},
+        {"soon", NULL, NULL, "not a date"},
+        {"20211", NULL, NULL, "a number, not a date"},
+    };
+    check_dates(column, COUNT(column), 0, cases, COUNT(cases));
+
+    /* date:DMY decides outright; a month-first value is then impossible */
+    static const struct vcase dmy[] = {
+        {"01/02/2021", NULL, "2021-02-01", NULL},
+        {"03/14/2021", NULL, NULL, "month 14 does not exist (read day first, D/M/Y)"},
+        {"31/02/2021", NULL, NULL, "not a calendar date: February 2021 has 28 days, not 31"},
+    };
+    check_dates(column, COUNT(column), 'D', dmy, COUNT(dmy));
+
+    /* no proof: '/' means month first, '-' and '.' day first (the loader's rule) */
+    static const char *const undecided[] = {"01/02/2021", "01-02-2021"};
+    static const struct vcase by_default[] = {
+        {"01/02/2021", NULL, "2021-01-02", NULL},
+        {"01-02-2021", NULL, "2021-02-01", NULL},
+    };
+    check_dates(undecided, COUNT(undecided), 0, by_default, COUNT(by_default));
+
+    /* both orders proven for '/': only values with one reading convert */
+    static const char *const mixed[] = {"13/01/2021", "01/13/2021", "02/03/2021"};
+    static const struct vcase both[] = {
+        {"13/01/2021", NULL, "2021-01-13", NULL},
+        {"01/13/2021", NULL, "2021-01-13", NULL},
+        {"05/05/2021", NULL, "2021-05-05", NULL},
+        {"02/03/2021", NULL, NULL, "ambiguous"},
+    };
+    check_dates(mixed, COUNT(mixed), 0, both, COUNT(both));
+
+    long ymd;
+    assert_true(iso_date_valid("2020-02-29", 10, &ymd));
+    assert_int_equal(ymd, 20200229);
+    assert_true(iso_date_valid("2020-02-29 10:00:00", 19, NULL));
+    assert_false(iso_date_valid("2021-02-29", 10, NULL));
+    assert_false(iso_date_valid("2021/02/28", 10, NULL));
+}
+
+static void test_countries(void **state)
+{
+    (void)state;
+    static const struct { const char *in, *want; } cases[] = {
+        {"United States", "US"}, {"USA", "US"}, {"usa", "US"}, {"U.S.", "US"}, {"U.S.A.", "US"},
+        {"United States of America", "US"}, {"America", "US"}, {"us", "US"}, {"UNITED STATES", "US"},
+        {"United Kingdom", "GB"}, {"UK", "GB"}, {"U.K.", "GB"}, {"uk", "GB"}, {"England", "GB"},
+        {"Great Britain", "GB"}, {"GBR", "GB"}, {"Royaume-Uni", "GB"}, {"Deutschland", "DE"}, {"GER", "DE"},
+        {"BRD", "DE"}, {"germany", "DE"}, {"DEU", "DE"}, {"Allemagne", "DE"}, {"España", "ES"},
+        {"Espana", "ES"}, {"ESPAÑA", "ES"}, {"Spanien", "ES"}, {"France", "FR"}, {"FRA", "FR"},
+        {"Frankreich", "FR"}, {"日本", "JP"}, {"Japan", "JP"}, {"JPN", "JP"}, {"CAN", "CA"}, {"Canada", "CA"},
+        {"The Netherlands", "NL"}, {"Holland", "NL"}, {"Nederland", "NL"}, {"Italia", "IT"}, {"ITA", "IT"},
+        {"Côte d'Ivoire", "CI"}, {"Cote dIvoire", "CI"}, {"Korea, Republic of", "KR"}, {"Türkiye", "TR"},
+        {"Turkey", "TR"}, {"  Schweiz ", "CH"}, {"Österreich", "AT"}, {"ＵＳＡ", "US"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        const char *got = country_code(cases[i].in, strlen(cases[i].in));
+        if (!got || strcmp(got, cases[i].want) != 0)
+            fail_msg("country %s: want %s, got %s", cases[i].in, cases[i].want, got ? got : "NULL");
+    }
+    static const char *const unknown[] = {"Narnia", "", "U", "Europe", "123"};
+    for (size_t i = 0; i < COUNT(unknown); i++)
+        if (country_code(unknown[i], strlen(unknown[i])))
+            fail_msg("country %s: want unknown, got %s", unknown[i], country_code(unknown[i], strlen(unknown[i])));
+    assert_string_equal(country_name("GB"), "United Kingdom");
+}
+
+/* normalize's own rules around the table: NA is not taken for Namibia. */
+static struct norm_spec spec_of(const char *text)
+{
+    struct norm_spec s;
+    char err[256];
+    if (norm_spec_parse(text, &s, NULL, NULL, err, sizeof err))
+        fail_msg("%s: %s", text, err);
+    return s;
+}
+
+/* Runs one kind over cases; want NULL: left alone with why containing the case's why;
+ * want "" : becomes NULL. */
+static void check_kind(const char *kind, const struct vcase *cases, size_t n)
+{
+    struct norm_spec s = spec_of(kind);
+    struct date_orders o;
+    date_orders_init(&o, 0);
+    date_orders_settle(&o);
+    struct strbuf out = {0};
+    for (size_t i = 0; i < n; i++) {
+        char why[256];
+        enum norm_outcome r = norm_value(&s, cases[i].arg, &o, cases[i].in, strlen(cases[i].in), &out, why, sizeof why);
+        const char *got = r == NORM_SAME ? cases[i].in : r == NORM_NEW ? strbuf_str(&out) : r == NORM_TO_NULL ? "" : NULL;
+        if (cases[i].want && (!got || strcmp(got, cases[i].want) != 0))
+            fail_msg("%s '%s': want '%s', got %s%s%s", kind, cases[i].in, cases[i].want, got ? "'" : "",
+                     got ? got : why, got ? "'" : "");
+        if (!cases[i].want && (got || !strstr(why, cases[i].why)))
+            fail_msg("%s '%s': want it left alone ('%s'), got '%s'", kind, cases[i].in, cases[i].why, got ? got : why);
+        if (cases[i].want && strcmp(cases[i].want, cases[i].in) == 0 && r != NORM_SAME)
+            fail_msg("%s '%s': a clean value must count as unchanged", kind, cases[i].in);
+    }
+    strbuf_free(&out);
+    norm_spec_free(&s);
+}
+
+static void test_title(void **state)
+{
+    (void)state;
+    static const struct vcase cases[] = {
+        {"PATRICIA", NULL, "Patricia", NULL},
+        {"patricia edwards", NULL, "Patricia Edwards", NULL},
+        {"mcdonald", NULL, "McDonald", NULL},
+        {"MCDONALD", NULL, "McDonald", NULL},
+        {"McDonald", NULL, "McDonald", NULL},
+        {"McDONALD", NULL, "McDonald", NULL},
+        {"o'neil", NULL, "O'Neil", NULL},
+        {"O'NEIL", NULL, "O'Neil", NULL},
+        {"d’angelo", NULL, "D’Angelo", NULL},
+        {"siobhán mccarthy-fitzgerald", NULL, "Siobhán McCarthy-Fitzgerald", NULL},
+        {"SMITH-JONES", NULL, "Smith-Jones", NULL},
+        {"ludwig van beethoven", NULL, "Ludwig van Beethoven", NULL},
+        {"LUDWIG VAN BEETHOVEN", NULL, "Ludwig van Beethoven", NULL},
+        {"van der berg", NULL, "Van der Berg", NULL},
+        {"von Bergen", NULL, "von Bergen", NULL},
+        {"Dick Van Dyke", NULL, "Dick Van Dyke", NULL},
+        {"DeShawn", NULL, "DeShawn", NULL},
+        {"MacArthur", NULL, "MacArthur", NULL},
+        {"macarthur", NULL, "Macarthur", NULL},
+        {"de la fuente", NULL, "De la Fuente", NULL},
+        {"GUADALUPE SÁNCHEZ ORTEGA", NULL, "Guadalupe Sánchez Ortega", NULL},
+        {"john smith iii", NULL, "John Smith III", NULL},
+        {"ÉMILE ZOLA", NULL, "Émile Zola", NULL},
+        {"  mary   ann  ", NULL, "Mary Ann", NULL},
+        {"健太 中村", NULL, "健太 中村", NULL},
+        {"   ", NULL, "", NULL},
+    };
+    check_kind("title", cases, COUNT(cases));
+}
+
+static void test_email(void **state)
+{
+    (void)state;
+    static const struct vcase cases[] = {
+        {"patriciaedwards@hotmail.com", NULL, "patriciaedwards@hotmail.com", NULL},
+        {" Garydavis@Gmail.Com ", NULL, "garydavis@gmail.com", NULL},
+        {"WALSH.CAOIMHE@GMAIL.COM", NULL, "walsh.caoimhe@gmail.com", NULL},
+        {"a+tag@sub.example.co.uk", NULL, "a+tag@sub.example.co.uk", NULL},
+        {"jose@xn--bcher-kva.example", NULL, "jose@xn--bcher-kva.example", NULL},
+        {"olewis@@outlook.com", NULL, NULL, "more than one @"},
+        {"fernando84 gmail.com", NULL, NULL, "no @"},
+        {"joerg.hahn1988@gmx,de", NULL, NULL, "',' is not allowed in the domain"},
+        {"@example.com", NULL, NULL, "nothing before the @"},
+        {"x@", NULL, NULL, "nothing after the @"},
+        {"a..b@example.com", NULL, NULL, "two in a row"},
+        {".a@example.com", NULL, NULL, "a dot at the start"},
+        {"a@localhost", NULL, NULL, "has no dot"},
+        {"a@example.c", NULL, NULL, "'c' is not a top-level domain"},
+        {"a@example..com", NULL, NULL, "an empty label"},
+        {"a@-example.com", NULL, NULL, "starts or ends with '-'"},
+        {"a b@example.com", NULL, NULL, "a space"},
+        {"  ", NULL, "", NULL},
+    };
+    check_kind("email", cases, COUNT(cases));
+}
+
+static void test_postcodes(void **state)
+{
+    (void)state;
+    static const struct vcase cases[] = {
+        {"91333-6404", "US", "91333-6404", NULL},
+        {"913336404", "US", "91333-6404", NULL},
+        {"02166", "US", "02166", NULL},
+        {"2166", "US", NULL, "4 digits: US postcodes have 5 (a leading zero lost?)"},
+        {"nw3 1la", "GB", "NW3 1LA", NULL},
+        {"SW1A1AA", "GB", "SW1A 1AA", NULL},
+        {"EC1V 2AQ", "GB", "EC1V 2AQ", NULL},
+        {"B156QY", "GB", "B15 6QY", NULL},
+        {"NW3 1CA", "GB", NULL, "not a UK postcode"},
+        {"v5k 4l4", "CA", "V5K 4L4", NULL},
+        {"H2X2S7", "CA", "H2X 2S7", NULL},
+        {"D2X 2S7", "CA", NULL, "not a CA postcode"},
+        {"75002", "FR", "75002", NULL},
+        {"8025", "ES", NULL, "a leading zero lost?"},
+        {"99001", "ES", NULL, "not a ES postcode"},
+        {"1012ab", "NL", "1012 AB", NULL},
+        {"1012 SA", "NL", NULL, "not a NL postcode"},
+        {"1369094", "JP", "136-9094", NULL},
+        {"136-9094", "JP", "136-9094", NULL},
+        {"12345", "XX", NULL, "no postcode format"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        char out[16], why[256];
+        int rc = postcode_normalize(cases[i].arg, cases[i].in, strlen(cases[i].in), out, why, sizeof why);
+        if (cases[i].want && (rc || strcmp(out, cases[i].want) != 0))
+            fail_msg("postcode %s %s: want %s, got %s", cases[i].arg, cases[i].in, cases[i].want, rc ? why : out);
+        if (!cases[i].want && (rc == 0 || !strstr(why, cases[i].why)))
+            fail_msg("postcode %s %s: want failure '%s', got %s", cases[i].arg, cases[i].in, cases[i].why,
+                     rc ? why : out);
+    }
+}
+
+static void test_text_kinds(void **state)
+{
+    (void)state;
+    static const struct vcase trim[] = {
+        {"  Ann ", NULL, "Ann", NULL},
+        {"\xC2\xA0" "Ann\xE3\x80\x80", NULL, "Ann", NULL},    /* no-break and ideographic spaces */
+        {"Ann", NULL, "Ann", NULL},
+        {"a  b", NULL, "a  b", NULL},
+        {" \t ", NULL, "", NULL},
+        {"\xff", NULL, NULL, "not valid UTF-8"},
+    };
+    check_kind("trim", trim, COUNT(trim));
+    static const struct vcase lower[] = {{"ÉCOLE Straße", NULL, "école straße", NULL}, {"  ", NULL, "  ", NULL}};
+    check_kind("lower", lower, COUNT(lower));
+    static const struct vcase upper[] = {{"école", NULL, "ÉCOLE", NULL}};
+    check_kind("upper", upper, COUNT(upper));
+    static const struct vcase unicode[] = {
+        {"ＡＢＣ１２３", NULL, "ABC123", NULL},    /* full-width */
+        {"ﬁne", NULL, "fine", NULL},              /* ligature */
+        {"e\xCC\x81", NULL, "é", NULL},           /* composed */
+        {"plain", NULL, "plain", NULL},
+    };
+    check_kind("unicode", unicode, COUNT(unicode));
+    static const struct vcase country[] = {
+        {"U.K.", NULL, "GB", NULL}, {"GB", NULL, "GB", NULL}, {"NA", NULL, NULL, "usually means 'not available'"},
+        {"Atlantis", NULL, NULL, "not a country"},
+    };
+    check_kind("country", country, COUNT(country));
+    /* phone with a row's country (the arg column of vcase), and without one */
+    static const struct vcase phone[] = {
+        {"020 7946 0959", "GB", "+442079460959", NULL},
+        {"+33 6 12 34 56 78", NULL, "+33612345678", NULL},
+        {"976 98 12 70", NULL, NULL, "a national number"},
+        {"11 91234 5678", "BR", NULL, "a national number of BR, which has no numbering plan"},
+    };
+    check_kind("phone", phone, COUNT(phone));
+}
+
+static void test_kind_specs(void **state)
+{
+    (void)state;
+    static const struct { const char *text, *err; } bad[] = {
+        {"phonez", "unknown kind 'phonez'; kinds: trim, lower"},
+        {"phone:XX", "phone:XX: neither a country code nor a column of the table"},
+        {"phone:Brazil", "phone:Brazil: no numbering plan for BR yet"},
+        {"date:YMD", "date:YMD: expected date:DMY (day first) or date:MDY"},
+        {"postcode", "postcode needs a country"},
+        {"trim:x", "trim takes no argument"},
+        {"email:", "email: nothing after ':'"},
+    };
+    for (size_t i = 0; i < COUNT(bad); i++) {
+        struct norm_spec s;
+        char err[512];
+        if (norm_spec_parse(bad[i].text, &s, NULL, NULL, err, sizeof err) == 0)
+            fail_msg("%s: accepted", bad[i].text);
+        if (!strstr(err, bad[i].err))
+            fail_msg("%s: got '%s', want '%s'", bad[i].text, err, bad[i].err);
+    }
+    struct norm_spec s = spec_of("phone:UK");
+    assert_string_equal(s.country, "GB");
+    s = spec_of("date:mdy");
+    assert_int_equal(s.date_order, 'M');
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_phone),      cmocka_unit_test(test_dates),       cmocka_unit_test(test_countries),
+        cmocka_unit_test(test_title),      cmocka_unit_test(test_email),       cmocka_unit_test(test_postcodes),
+        cmocka_unit_test(test_text_kinds), cmocka_unit_test(test_kind_specs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
