@@ -5,7 +5,8 @@
 #include <stddef.h>
 
 /* Optimal-string-alignment distance (Levenshtein plus adjacent transpositions)
- * between two byte strings, case-insensitive for ASCII. */
+ * between two UTF-8 strings, counted in code points, case-insensitive for ASCII
+ * (strsim_osa_cp does the work). */
 int edit_distance(const char *a, const char *b);
 
 /* The candidate closest to word, or NULL when none is close enough to be a likely

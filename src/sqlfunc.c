@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "similar.h"
+#include "strsim.h"
 
 /* edit_distance(a, b): optimal-string-alignment distance; NULL if either is NULL. */
 static void sql_edit_distance(sqlite3_context *cx, int argc, sqlite3_value **argv)
@@ -18,6 +19,50 @@ static void sql_edit_distance(sqlite3_context *cx, int argc, sqlite3_value **arg
         return;
     }
     sqlite3_result_int(cx, edit_distance((const char *)a, (const char *)b));
+}
+
+/* jaro(a, b), jaro_winkler(a, b): similarity in [0, 1] of the texts as given (no
+ * folding: lower() or trim() them in SQL for that); NULL if either is NULL. */
+static void sql_jaro(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *a = sqlite3_value_text(argv[0]);
+    const unsigned char *b = sqlite3_value_text(argv[1]);
+    if (!a || !b) {
+        sqlite3_result_null(cx);
+        return;
+    }
+    int winkler = sqlite3_user_data(cx) != NULL;
+    sqlite3_result_double(cx, winkler ? strsim_jaro_winkler((const char *)a, (const char *)b)
+                                      : strsim_jaro((const char *)a, (const char *)b));
+}
+
+/* levenshtein(a, b): insertions, deletions and substitutions of code points,
+ * case-sensitive; NULL if either is NULL. */
+static void sql_levenshtein(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *a = sqlite3_value_text(argv[0]);
+    const unsigned char *b = sqlite3_value_text(argv[1]);
+    if (!a || !b) {
+        sqlite3_result_null(cx);
+        return;
+    }
+    sqlite3_result_int(cx, strsim_levenshtein((const char *)a, (const char *)b));
+}
+
+/* soundex(s): the American Soundex code ("R163"); NULL for NULL or text without a
+ * letter.  Replaces SQLite's own (compiled in only with SQLITE_SOUNDEX, and without
+ * the H/W rule), so every build gives the same codes. */
+static void sql_soundex(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *s = sqlite3_value_text(argv[0]);
+    char code[5];
+    if (!s || !strsim_soundex((const char *)s, code))
+        sqlite3_result_null(cx);
+    else
+        sqlite3_result_text(cx, code, 4, SQLITE_TRANSIENT);
 }
 
 /* stddev(x): sample standard deviation (n - 1, as pandas and R) of the numeric
@@ -57,6 +102,10 @@ int sqlfunc_register(ctx *c)
 {
     const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     if (sqlite3_create_function(c->db, "edit_distance", 2, flags, NULL, sql_edit_distance, NULL, NULL) ||
+        sqlite3_create_function(c->db, "jaro", 2, flags, NULL, sql_jaro, NULL, NULL) ||
+        sqlite3_create_function(c->db, "jaro_winkler", 2, flags, (void *)1, sql_jaro, NULL, NULL) ||
+        sqlite3_create_function(c->db, "levenshtein", 2, flags, NULL, sql_levenshtein, NULL, NULL) ||
+        sqlite3_create_function(c->db, "soundex", 1, flags, NULL, sql_soundex, NULL, NULL) ||
         sqlite3_create_function(c->db, "stddev", 1, flags, NULL, NULL, stddev_step, stddev_final))
         return ctx_sqlite_error(c, "workspace functions");
     return 0;

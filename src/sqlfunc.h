@@ -4,7 +4,8 @@
 
 #include "ctx.h"
 
-/* Registers Persona's SQL functions on c->db (edit_distance(a, b), …) so analysts
+/* Registers Persona's SQL functions on c->db (edit_distance(a, b), jaro(a, b),
+ * jaro_winkler(a, b), levenshtein(a, b), soundex(s), stddev(x)) so analysts
  * can use them in `sql`, `show where=` and filters. */
 int sqlfunc_register(ctx *c);
 

@@ -1,0 +1,209 @@
+/* cmd-profile.c — profile build, profile KEY, rfm. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "profile.h"
+#include "rfm.h"
+#include "sink.h"
+#include "workspace.h"
+
+/* ---- profile ---- */
+
+static const struct cmd_option profile_options[] = {
+    {"customers", "customers", "build: the customers table (one row per customer)"},
+    {"orders", "orders", "build: the orders table, if present"},
+    {"events", "events", "build: the web/app events table, if present"},
+    {"rfm", "rfm", "build: an rfm table to join in, if present"},
+    {"key", NULL, "build: the customers' key column; default: the table's key, else one named like customer_id"},
+    {"email", NULL, "build: the email column (profile EMAIL looks customers up by it); default: detected"},
+    {"consent", NULL, "build: the marketing-consent column; default: detected (consent, opt-in, subscribed, …)"},
+    {"order_customer", NULL, "build: the orders' customer column; default: named like the key"},
+    {"order_date", NULL, "build: the orders' date column; default: detected (order_date, date, …)"},
+    {"amount", NULL, "build: the order amount, a column or SQL expression; default: detected"},
+    {"order_id", NULL, "build: the order number column; default: detected (none: each row is an order)"},
+    {"category", NULL, "build: the orders' category column, for top_category; default: detected"},
+    {"event_customer", NULL, "build: the events' customer column; default: named like the key"},
+    {"event_time", NULL, "build: the events' time column; default: detected"},
+    {"event_type", NULL, "build: the events' type column; default: detected"},
+    {"asof", NULL, "build: the date recency and event windows count back from; default: the day after the "
+                   "latest order or event"},
+    {"from", "profiles", "card: the profiles table to read"},
+    {NULL},
+};
+
+static int profile_build_exec(ctx *c, const struct cmd_args *a)
+{
+    struct profile_options o = {
+        .customers = cmd_opt(a, "customers"),
+        .orders = cmd_opt_given(a, "orders") ? cmd_opt(a, "orders") : NULL,
+        .events = cmd_opt_given(a, "events") ? cmd_opt(a, "events") : NULL,
+        .rfm = cmd_opt_given(a, "rfm") ? cmd_opt(a, "rfm") : NULL,
+        .key = cmd_opt(a, "key"),
+        .email = cmd_opt(a, "email"),
+        .consent = cmd_opt(a, "consent"),
+        .order_customer = cmd_opt(a, "order_customer"),
+        .order_date = cmd_opt(a, "order_date"),
+        .amount = cmd_opt(a, "amount"),
+        .order_id = cmd_opt(a, "order_id"),
+        .category = cmd_opt(a, "category"),
+        .event_customer = cmd_opt(a, "event_customer"),
+        .event_time = cmd_opt(a, "event_time"),
+        .event_type = cmd_opt(a, "event_type"),
+        .asof = cmd_opt(a, "asof"),
+        .out = cmd_opt(a, "from"),
+    };
+    if (a->argc > 1)
+        return ctx_error(c, "profile build: unexpected '%s'; options are key=value", a->argv[1]);
+    struct profile_report rep;
+    if (profile_build(c, &o, &rep))
+        return -1;
+    sink_record_begin(c->out, NULL);
+    sink_field(c->out, "table", cell_text(o.out));
+    sink_field(c->out, "customers", cell_int(rep.customers));
+    sink_field(c->out, "key", cell_text(rep.key));
+    sink_field(c->out, "email", cell_text(rep.email[0] ? rep.email : NULL));
+    sink_field(c->out, "consent column", cell_text(rep.consent[0] ? rep.consent : NULL));
+    if (rep.consent[0]) {
+        sink_field(c->out, "consent granted", cell_int(rep.consent_yes));
+        sink_field(c->out, "consent denied", cell_int(rep.consent_no));
+        sink_field(c->out, "consent unknown", cell_int(rep.consent_unknown));
+    }
+    sink_field(c->out, "orders", cell_text(rep.order_customer[0] ? o.orders ? o.orders : "orders" : NULL));
+    if (rep.order_customer[0]) {
+        char mapping[1024];
+        snprintf(mapping, sizeof mapping, "customer=%s date=%s amount=%s order=%s category=%s", rep.order_customer,
+                 rep.order_date, rep.amount, rep.order_id[0] ? rep.order_id : "(rows)",
+                 rep.category[0] ? rep.category : "(none)");
+        sink_field(c->out, "orders mapping", cell_text(mapping));
+        sink_field(c->out, "customers with orders", cell_int(rep.with_orders));
+        sink_field(c->out, "order rows left out", cell_int(rep.orders_left_out));
+    }
+    sink_field(c->out, "events", cell_text(rep.event_customer[0] ? o.events ? o.events : "events" : NULL));
+    if (rep.event_customer[0]) {
+        char mapping[512];
+        snprintf(mapping, sizeof mapping, "customer=%s time=%s type=%s", rep.event_customer, rep.event_time,
+                 rep.event_type[0] ? rep.event_type : "(none)");
+        sink_field(c->out, "events mapping", cell_text(mapping));
+        sink_field(c->out, "customers with events", cell_int(rep.with_events));
+        sink_field(c->out, "event types", cell_int(rep.event_types));
+    }
+    sink_field(c->out, "rfm", cell_text(rep.rfm[0] ? rep.rfm : NULL));
+    sink_field(c->out, "asof", cell_text(rep.asof));
+    sink_record_end(c->out);
+    cmd_set_summary(c, "%s: %lld customers (%lld with orders, %lld with events)", o.out, (long long)rep.customers,
+                    (long long)rep.with_orders, (long long)rep.with_events);
+    return 0;
+}
+
+static int profile_exec(ctx *c, const struct cmd_args *a)
+{
+    if (strcmp(a->argv[0], "build") == 0)
+        return profile_build_exec(c, a);
+    if (a->argc > 1)
+        return ctx_error(c, "profile: one customer at a time; usage: %s", a->entry->usage);
+    for (int i = 0; i < a->nopts; i++)
+        if (strcmp(a->keys[i], "from") != 0)
+            return ctx_error(c, "profile: option %s= is for 'profile build'", a->keys[i]);
+    if (profile_card(c, a->argv[0], cmd_opt(a, "from")))
+        return -1;
+    cmd_set_summary(c, "profile of %s", a->argv[0]);
+    return 0;
+}
+
+const struct cmd_entry cmd_profile_entry = {
+    .name = "profile",
+    .usage = "profile build [customers=T] [orders=T] [events=T] [key=COL] [email=COL] … | profile KEY|EMAIL",
+    .summary = "build one profile per customer (attributes, orders, events, consent, RFM), or show one "
+               "customer's card",
+    .example = "profile build customers=customers orders=orders events=events",
+    .min_args = 1,
+    .max_args = 2,
+    .options = profile_options,
+    .flags = CMD_CHANGES,
+    .exec = profile_exec,
+};
+
+/* ---- rfm ---- */
+
+static const struct cmd_option rfm_options[] = {
+    {"customer", NULL, "the customer column; default: detected (customer_id, CustomerID, …)"},
+    {"date", NULL, "the order date column; default: detected (order_date, InvoiceDate, …)"},
+    {"amount", NULL, "the amount: a column or SQL expression, e.g. amount=\"Quantity * UnitPrice\"; "
+                     "default: detected (amount, total, … or quantity * price)"},
+    {"order", NULL, "the order number column: frequency counts distinct orders; default: detected "
+                    "(none: each row is an order)"},
+    {"where", NULL, "an SQL condition the rows must meet, e.g. where=\"country = 'UK'\""},
+    {"asof", NULL, "the date recency counts to (purchases on or after it are left out); default: the day "
+                   "after the last purchase"},
+    {"include_cancelled", CMD_FLAG, "keep cancellations (C-numbered invoices, cancelled/refunded status) and "
+                                    "negative amounts"},
+    {NULL},
+};
+
+static int rfm_exec(ctx *c, const struct cmd_args *a)
+{
+    struct rfm_options o = {
+        .orders = a->argv[0],
+        .customer = cmd_opt(a, "customer"),
+        .date = cmd_opt(a, "date"),
+        .amount = cmd_opt(a, "amount"),
+        .order = cmd_opt(a, "order"),
+        .where = cmd_opt(a, "where"),
+        .asof = cmd_opt(a, "asof"),
+        .out = "rfm",
+        .keep_cancelled = cmd_opt_given(a, "include_cancelled"),
+    };
+    if (a->argc == 3 && strcmp(a->argv[1], "as") == 0)
+        o.out = a->argv[2];
+    else if (a->argc != 1)
+        return ctx_error(c, "rfm: expected 'rfm ORDERS [as NAME]'; usage: %s", a->entry->usage);
+    if (require_relation(c, "rfm", o.orders, 1))
+        return -1;
+    if (is_internal_name(o.out) || strcmp(o.out, o.orders) == 0)
+        return ctx_error(c, "rfm: as %s: choose another name for the result", o.out);
+    struct rfm_report rep;
+    if (rfm_run(c, &o, &rep))
+        return -1;
+    sink_record_begin(c->out, "summary");
+    sink_field(c->out, "table", cell_text(o.out));
+    sink_field(c->out, "customers", cell_int(rep.customers));
+    sink_field(c->out, "rows used", cell_int(rep.rows));
+    sink_field(c->out, "customer", cell_text(rep.customer));
+    sink_field(c->out, "date", cell_text(rep.date));
+    sink_field(c->out, "amount", cell_text(rep.amount));
+    sink_field(c->out, "order", cell_text(rep.order[0] ? rep.order : "(each row)"));
+    sink_field(c->out, "asof", cell_text(rep.asof));
+    sink_field(c->out, "left out: no customer", cell_int(rep.no_customer));
+    sink_field(c->out, "left out: no date", cell_int(rep.bad_date));
+    sink_field(c->out, "left out: cancelled", cell_int(rep.cancelled));
+    sink_field(c->out, "left out: negative amount", cell_int(rep.negative));
+    if (o.where || o.asof)
+        sink_field(c->out, "left out: where/asof", cell_int(rep.filtered));
+    sink_record_end(c->out);
+    static const char *const cols[] = {"segment", "customers", "share"};
+    sink_table_begin(c->out, "segments", 3, cols);
+    for (int i = 0; i < 11; i++) {
+        struct cell row[] = {cell_text(rfm_segment_names[i]), cell_int(rep.segment_counts[i]),
+                             cell_real(rep.customers ? (double)(int64_t)(1000.0 * (double)rep.segment_counts[i] /
+                                                                        (double)rep.customers + 0.5) / 10.0 : 0)};
+        sink_table_row(c->out, row);
+    }
+    sink_table_end(c->out);
+    cmd_set_summary(c, "%s: %lld customers from %lld rows of %s", o.out, (long long)rep.customers,
+                    (long long)rep.rows, o.orders);
+    return 0;
+}
+
+const struct cmd_entry cmd_rfm_entry = {
+    .name = "rfm",
+    .usage = "rfm ORDERS [customer=COL] [date=COL] [amount=EXPR] [order=COL] [where=EXPR] [asof=DATE] "
+             "[include_cancelled] [as NAME]",
+    .summary = "recency, frequency and monetary quintile scores (1-5) and the standard segment per customer",
+    .example = "rfm orders customer=customer_id date=order_date amount=amount order=order_id",
+    .min_args = 1,
+    .max_args = 3,
+    .options = rfm_options,
+    .flags = CMD_CHANGES,
+    .exec = rfm_exec,
+};
