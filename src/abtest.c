@@ -1,0 +1,816 @@
+/* abtest.c — reading an experiment out of a table and analysing it (see abtest.h). */
+#include "abtest.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bayes.h"
+#include "dist.h"
+#include "power.h"
+#include "similar.h"
+#include "strbuf.h"
+#include "workspace.h"
+
+/* More distinct values than these, and the column is not what the user meant. */
+enum { MAX_VARIANTS = 100, MAX_SEGMENTS = 10000, POLL_ROWS = 65536 };
+
+/* ---- names to dense indices, in order of first sight ---- */
+
+struct name_map {
+    char **names;           /* [n]; NULL stands for SQL NULL */
+    int n, cap;
+    int *slots;             /* open addressing over non-NULL names: index + 1, 0 empty */
+    size_t nslots;          /* a power of two, at least twice n */
+    int null_index;         /* -1 until a NULL is seen */
+};
+
+static uint64_t hash_name(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;    /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static void name_map_place(struct name_map *m, int index)
+{
+    size_t mask = m->nslots - 1, h = hash_name(m->names[index]) & mask;
+    while (m->slots[h])
+        h = (h + 1) & mask;
+    m->slots[h] = index + 1;
+}
+
+static int name_map_push(struct name_map *m, char *name)
+{
+    if (m->n == m->cap) {
+        m->cap = m->cap ? 2 * m->cap : 16;
+        m->names = xrealloc(m->names, (size_t)m->cap * sizeof *m->names);
+    }
+    m->names[m->n] = name;
+    return m->n++;
+}
+
+static int name_map_index(struct name_map *m, const char *name)
+{
+    if (!name) {
+        if (m->null_index < 0)
+            m->null_index = name_map_push(m, NULL);
+        return m->null_index;
+    }
+    if ((size_t)(m->n + 1) * 2 > m->nslots) {
+        free(m->slots);
+        m->nslots = m->nslots ? 2 * m->nslots : 32;
+        m->slots = xcalloc(m->nslots, sizeof *m->slots);
+        for (int i = 0; i < m->n; i++)
+            if (m->names[i])
+                name_map_place(m, i);
+    }
+    size_t mask = m->nslots - 1, h = hash_name(name) & mask;
+    for (; m->slots[h]; h = (h + 1) & mask)
+        if (strcmp(m->names[m->slots[h] - 1], name) == 0)
+            return m->slots[h] - 1;
+    int i = name_map_push(m, xstrdup(name));
+    m->slots[h] = i + 1;
+    return i;
+}
+
+/* Frees the map but not the names, which have been handed on. */
+static void name_map_release(struct name_map *m)
+{
+    free(m->names);
+    free(m->slots);
+}
+
+/* ---- arms ---- */
+
+static void arm_free(struct ab_arm *a) { free(a->values); }
+
+static void arm_add(struct ab_arm *a, double y, const double *x, int keep_value)
+{
+    moments_add(&a->y, y);
+    if (y == 1.0)
+        a->conversions++;
+    if (x)
+        comoments_add(&a->yx, *x, y);
+    if (keep_value) {
+        if (a->nvalues == a->cap) {
+            a->cap = a->cap ? 2 * a->cap : 64;
+            a->values = xrealloc(a->values, a->cap * sizeof *a->values);
+        }
+        a->values[a->nvalues++] = y;
+    }
+}
+
+/* What streaming the rows builds: arms[segment][variant], grown as names appear. */
+struct collector {
+    struct name_map variants, segments;
+    struct ab_arm **arms;
+    int *arms_len;
+    int arms_cap;           /* segments with an arms row */
+};
+
+static struct ab_arm *collector_arm(struct collector *col, int seg, int var)
+{
+    if (seg >= col->arms_cap) {
+        int cap = col->arms_cap ? 2 * col->arms_cap : 8;
+        while (cap <= seg)
+            cap *= 2;
+        col->arms = xrealloc(col->arms, (size_t)cap * sizeof *col->arms);
+        col->arms_len = xrealloc(col->arms_len, (size_t)cap * sizeof *col->arms_len);
+        for (int i = col->arms_cap; i < cap; i++) {
+            col->arms[i] = NULL;
+            col->arms_len[i] = 0;
+        }
+        col->arms_cap = cap;
+    }
+    if (var >= col->arms_len[seg]) {
+        int len = col->variants.cap > var ? col->variants.cap : var + 1;
+        col->arms[seg] = xrealloc(col->arms[seg], (size_t)len * sizeof **col->arms);
+        memset(col->arms[seg] + col->arms_len[seg], 0, (size_t)(len - col->arms_len[seg]) * sizeof **col->arms);
+        col->arms_len[seg] = len;
+    }
+    return &col->arms[seg][var];
+}
+
+static void collector_free(struct collector *col)
+{
+    for (int s = 0; s < col->arms_cap; s++) {
+        for (int v = 0; v < col->arms_len[s]; v++)
+            arm_free(&col->arms[s][v]);
+        free(col->arms[s]);
+    }
+    free(col->arms);
+    free(col->arms_len);
+    for (int i = 0; i < col->variants.n; i++)
+        free(col->variants.names[i]);
+    for (int i = 0; i < col->segments.n; i++)
+        free(col->segments.names[i]);
+    name_map_release(&col->variants);
+    name_map_release(&col->segments);
+}
+
+/* ---- ordering: control first, then variants by name; segments by name, NULL last ---- */
+
+struct named_index {
+    const char *name;       /* NULL sorts last */
+    int index;
+};
+
+static int compare_named(const void *pa, const void *pb)
+{
+    const struct named_index *a = pa, *b = pb;
+    if (!a->name || !b->name)
+        return (a->name == NULL) - (b->name == NULL);
+    return strcmp(a->name, b->name);
+}
+
+/* Indices 0..n−1 sorted by names[i], malloc'ed. */
+static int *sorted_order(char *const *names, int n)
+{
+    struct named_index *tmp = xcalloc((size_t)n + 1, sizeof *tmp);
+    for (int i = 0; i < n; i++)
+        tmp[i] = (struct named_index){names[i], i};
+    qsort(tmp, (size_t)n, sizeof *tmp, compare_named);
+    int *order = xcalloc((size_t)n + 1, sizeof *order);
+    for (int i = 0; i < n; i++)
+        order[i] = tmp[i].index;
+    free(tmp);
+    return order;
+}
+
+/* The index of the control among names, or -1 with c->err set. */
+static int find_control(ctx *c, const struct ab_spec *spec, char *const *names, int n)
+{
+    if (spec->control) {
+        for (int i = 0; i < n; i++)
+            if (strcmp(names[i], spec->control) == 0)
+                return i;
+        struct strbuf b = {0};
+        int *order = sorted_order(names, n);
+        for (int i = 0; i < n; i++)
+            strbuf_printf(&b, "%s%s", i ? ", " : "", names[order[i]]);
+        free(order);
+        ctx_error(c, "abtest: control=%s: no variant of that name (variants: %s)", spec->control, strbuf_str(&b));
+        strbuf_free(&b);
+        return -1;
+    }
+    int found = -1;
+    for (int i = 0; i < n && found < 0; i++)
+        if (strcmp(names[i], "control") == 0)
+            found = i;
+    for (int i = 0; i < n && found < 0; i++)
+        if (sqlite3_stricmp(names[i], "control") == 0)
+            found = i;
+    if (found >= 0)
+        return found;
+    int *order = sorted_order(names, n);
+    found = order[0];
+    free(order);
+    ctx_note(c, "abtest: no control= given and no variant is called 'control': '%s' (first by name) is the control",
+             names[found]);
+    return found;
+}
+
+/* Moves the collected arms into ab, variants and segments in their final order. */
+static int collector_finish(ctx *c, struct collector *col, const struct ab_spec *spec, struct ab_experiment *ab)
+{
+    int nv = col->variants.n, ns = col->segments.n;
+    int control = find_control(c, spec, col->variants.names, nv);
+    if (control < 0)
+        return -1;
+    int *vorder = sorted_order(col->variants.names, nv);
+    /* control first, the rest keep their sorted order */
+    int k = 0;
+    for (int i = 0; i < nv; i++)
+        if (vorder[i] == control)
+            k = i;
+    memmove(vorder + 1, vorder, (size_t)k * sizeof *vorder);
+    vorder[0] = control;
+    int *sorder = sorted_order(col->segments.names, ns);
+
+    ab->nvariants = nv;
+    ab->variants = xcalloc((size_t)nv, sizeof *ab->variants);
+    for (int v = 0; v < nv; v++) {
+        ab->variants[v] = col->variants.names[vorder[v]];
+        col->variants.names[vorder[v]] = NULL;
+    }
+    ab->nsegments = ns;
+    ab->segments = xcalloc((size_t)ns, sizeof *ab->segments);
+    for (int s = 0; s < ns; s++) {
+        struct ab_segment *seg = &ab->segments[s];
+        int from = sorder[s];
+        seg->name = col->segments.names[from];
+        col->segments.names[from] = NULL;
+        seg->arms = xcalloc((size_t)nv, sizeof *seg->arms);
+        for (int v = 0; v < nv; v++) {
+            if (from < col->arms_cap && vorder[v] < col->arms_len[from]) {
+                seg->arms[v] = col->arms[from][vorder[v]];
+                memset(&col->arms[from][vorder[v]], 0, sizeof col->arms[from][vorder[v]]);
+            }
+        }
+    }
+    free(vorder);
+    free(sorder);
+    return 0;
+}
+
+/* ---- reading the table ---- */
+
+/* Checks that the table has a column called name (given as option=name). */
+static int require_column(ctx *c, const char *table, const char *option, const char *name)
+{
+    sqlite3_stmt *st;
+    if (prepare_sql(c, "abtest", "SELECT name FROM pragma_table_info(?1)", &st))
+        return -1;
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    int n = 0, cap = 16, found = 0;
+    char **names = xcalloc((size_t)cap, sizeof *names);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *col = (const char *)sqlite3_column_text(st, 0);
+        if (sqlite3_stricmp(col, name) == 0)
+            found = 1;
+        if (n == cap)
+            names = xrealloc(names, (size_t)(cap *= 2) * sizeof *names);
+        names[n++] = xstrdup(col);
+    }
+    sqlite3_finalize(st);
+    if (!found) {
+        const char *near = closest_name(name, (const char *const *)names, (size_t)n);
+        if (near)
+            ctx_error(c, "abtest: %s=%s: no column '%s' in %s (did you mean '%s'?)", option, name, name, table, near);
+        else
+            ctx_error(c, "abtest: %s=%s: no column '%s' in %s; 'describe %s' lists them", option, name, name,
+                      table, table);
+    }
+    free_names(names, n);
+    return found ? 0 : -1;
+}
+
+/* The query that yields, per exposure: variant, metric, covariate, segment (all but
+ * the metric and covariate as text) and, with unit=, the unit as text, the rows of
+ * a unit one after the other, its first exposure first (by order=, then in the
+ * table's order).  Sorting is SQLite's, on disk when it must: the memory stays
+ * bounded however many units there are. */
+static void build_query(struct strbuf *q, const struct ab_spec *s, int is_table)
+{
+    strbuf_puts(q, "SELECT CAST(");
+    strbuf_put_ident(q, s->variant);
+    strbuf_puts(q, " AS TEXT), ");
+    strbuf_put_ident(q, s->metric);
+    strbuf_puts(q, ", ");
+    if (s->covariate)
+        strbuf_put_ident(q, s->covariate);
+    else
+        strbuf_puts(q, "NULL");
+    strbuf_puts(q, ", ");
+    if (s->by) {
+        strbuf_puts(q, "CAST(");
+        strbuf_put_ident(q, s->by);
+        strbuf_puts(q, " AS TEXT)");
+    } else {
+        strbuf_puts(q, "NULL");
+    }
+    strbuf_puts(q, ", ");
+    if (s->unit) {
+        strbuf_puts(q, "CAST(");
+        strbuf_put_ident(q, s->unit);
+        strbuf_puts(q, " AS TEXT) AS _unit");
+    } else {
+        strbuf_puts(q, "NULL");
+    }
+    /* a view has no rowid: number its rows in the order it gives them */
+    strbuf_puts(q, is_table || !s->unit ? " FROM " : ", row_number() OVER () AS rowid FROM ");
+    strbuf_put_ident(q, s->table);
+    if (!s->unit)
+        return;
+    strbuf_puts(q, " ORDER BY _unit, ");
+    if (s->order) {
+        strbuf_put_ident(q, s->order);
+        strbuf_puts(q, ", ");
+    }
+    strbuf_puts(q, "rowid");
+}
+
+/* Column i as a number: 1, 0 for NULL, -1 for text that is not a number. */
+static int column_number(sqlite3_stmt *st, int i, double *out)
+{
+    switch (sqlite3_column_type(st, i)) {
+    case SQLITE_NULL:
+        return 0;
+    case SQLITE_INTEGER:
+    case SQLITE_FLOAT:
+        *out = sqlite3_column_double(st, i);
+        return 1;
+    default: {
+        const char *t = (const char *)sqlite3_column_text(st, i);
+        char *end;
+        *out = strtod(t, &end);
+        return end != t && *end == '\0' && isfinite(*out) ? 1 : -1;
+    }
+    }
+}
+
+/* One exposure, copied out of the statement's row. */
+struct exposure {
+    char *variant, *segment;    /* segment NULL: none */
+    int has_metric;
+    double y, x;
+};
+
+static void exposure_clear(struct exposure *e)
+{
+    free(e->variant);
+    free(e->segment);
+    memset(e, 0, sizeof *e);
+}
+
+/* Reads the row's values into e; -1 with c->err set for a value that is not a
+ * number. */
+static int exposure_read(ctx *c, const struct ab_spec *spec, sqlite3_stmt *st, struct exposure *e)
+{
+    const char *variant = (const char *)sqlite3_column_text(st, 0);
+    const char *segment = (const char *)sqlite3_column_text(st, 3);
+    e->variant = xstrdup(variant);
+    e->segment = segment ? xstrdup(segment) : NULL;
+    int got = column_number(st, 1, &e->y);
+    if (got < 0)
+        return ctx_error(c, "abtest: metric=%s: '%s' (variant %s) is not a number", spec->metric,
+                         (const char *)sqlite3_column_text(st, 1), variant);
+    e->has_metric = got;
+    if (got && spec->covariate && (got = column_number(st, 2, &e->x)) != 1)
+        return got == 0 ? ctx_error(c, "abtest: covariate=%s: a unit of variant %s has no value; CUPED needs it "
+                                       "for every unit (fill it with 'impute', or leave covariate= out)",
+                                    spec->covariate, variant)
+                        : ctx_error(c, "abtest: covariate=%s: '%s' (variant %s) is not a number", spec->covariate,
+                                    (const char *)sqlite3_column_text(st, 2), variant);
+    return 0;
+}
+
+/* Counts one unit's exposure into its arm. */
+static int exposure_take(ctx *c, const struct ab_spec *spec, const struct exposure *e, struct collector *col,
+                         struct ab_experiment *ab, int *all_binary)
+{
+    if (!e->has_metric) {
+        ab->no_metric++;
+        return 0;
+    }
+    if (e->y != 0.0 && e->y != 1.0) {
+        if (spec->kind == AB_PROPORTION)
+            return ctx_error(c, "abtest: kind=proportion: metric %s has the value %g; a proportion holds 0 or 1 "
+                                "(kind=mean compares means)", spec->metric, e->y);
+        *all_binary = 0;
+    }
+    int v = name_map_index(&col->variants, e->variant);
+    int s = name_map_index(&col->segments, e->segment);
+    if (col->variants.n > MAX_VARIANTS)
+        return ctx_error(c, "abtest: variant=%s has more than %d values; is it the column of variant names?",
+                         spec->variant, MAX_VARIANTS);
+    if (col->segments.n > MAX_SEGMENTS)
+        return ctx_error(c, "abtest: by=%s has more than %d values; segment by a coarser column", spec->by,
+                         MAX_SEGMENTS);
+    arm_add(collector_arm(col, s, v), e->y, spec->covariate ? &e->x : NULL, spec->test == AB_TEST_MANNWHITNEY);
+    ab->units++;
+    return 0;
+}
+
+/* The unit being read (unit=): its first exposure waits until the unit's last row
+ * shows whether it stayed in one variant. */
+struct unit_run {
+    char *unit;                 /* NULL: none yet */
+    struct exposure first;
+    int64_t rows;
+    int mixed;
+};
+
+/* Ends the current unit: its first exposure counts, or, if it was seen in more than
+ * one variant, none of its rows does. */
+static int unit_run_end(ctx *c, const struct ab_spec *spec, struct unit_run *u, struct collector *col,
+                        struct ab_experiment *ab, int *all_binary)
+{
+    int rc = 0;
+    if (u->unit) {
+        if (u->mixed) {
+            ab->mixed_units++;
+        } else {
+            ab->duplicate_rows += u->rows - 1;
+            rc = exposure_take(c, spec, &u->first, col, ab, all_binary);
+        }
+    }
+    free(u->unit);
+    exposure_clear(&u->first);
+    memset(u, 0, sizeof *u);
+    return rc;
+}
+
+static int read_rows(ctx *c, const struct ab_spec *spec, struct collector *col, struct ab_experiment *ab,
+                     int *all_binary)
+{
+    struct strbuf q = {0};
+    build_query(&q, spec, table_exists(c, spec->table));
+    sqlite3_stmt *st;
+    int rc = prepare_sql(c, "abtest", strbuf_str(&q), &st);
+    strbuf_free(&q);
+    if (rc)
+        return -1;
+    *all_binary = 1;
+    struct unit_run run = {0};
+    struct exposure e = {0};
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (++ab->rows % POLL_ROWS == 0) {
+            if (ctx_is_cancelled(c)) {
+                rc = ctx_cancelled(c);
+                break;
+            }
+            ctx_progress(c, ab->rows, 0, "rows");
+        }
+        const char *variant = (const char *)sqlite3_column_text(st, 0);
+        if (!variant) {
+            ab->no_variant++;
+            continue;
+        }
+        if (!spec->unit) {
+            rc = exposure_read(c, spec, st, &e);
+            if (rc == 0)
+                rc = exposure_take(c, spec, &e, col, ab, all_binary);
+            exposure_clear(&e);
+            if (rc)
+                break;
+            continue;
+        }
+        const char *unit = (const char *)sqlite3_column_text(st, 4);
+        if (!unit) {
+            ab->no_unit++;
+            continue;
+        }
+        if (run.unit && strcmp(run.unit, unit) == 0) {
+            run.rows++;
+            run.mixed |= strcmp(run.first.variant, variant) != 0;
+            continue;
+        }
+        if ((rc = unit_run_end(c, spec, &run, col, ab, all_binary)) != 0)
+            break;
+        run.unit = xstrdup(unit);
+        run.rows = 1;
+        if ((rc = exposure_read(c, spec, st, &run.first)) != 0)
+            break;
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = ctx_sqlite_error(c, "abtest");
+    if (rc == 0)
+        rc = unit_run_end(c, spec, &run, col, ab, all_binary);
+    free(run.unit);
+    exposure_clear(&run.first);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- the analysis ---- */
+
+/* "not enough data: …" when the two arms cannot be compared, into note. */
+static int too_little(const struct ab_experiment *ab, const struct ab_arm *t, const struct ab_arm *ctl,
+                      int variant, const char *metric, char *note, size_t size)
+{
+    const struct ab_arm *arms[2] = {t, ctl};
+    const char *names[2] = {ab->variants[variant], ab->variants[0]};
+    for (int i = 0; i < 2; i++) {
+        if (arms[i]->y.n < AB_MIN_UNITS) {
+            snprintf(note, size, "not enough data: %s has %lld units (%d needed)", names[i],
+                     (long long)arms[i]->y.n, AB_MIN_UNITS);
+            return 1;
+        }
+    }
+    if (ab->kind == AB_PROPORTION) {
+        /* one arm without conversions is a result (a broken variant); none in
+         * either arm leaves the test nothing to compare */
+        int64_t x = t->conversions + ctl->conversions, n = t->y.n + ctl->y.n;
+        if (x == 0 || x == n) {
+            snprintf(note, size, "not enough data: %s in %s and %s", x == 0 ? "no conversions" : "every unit converted",
+                     names[0], names[1]);
+            return 1;
+        }
+        return 0;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!(arms[i]->y.m2 > 0)) {
+            snprintf(note, size, "not enough data: %s does not vary in %s (every value is %g)", metric ? metric : "the metric",
+                     names[i], moments_mean(&arms[i]->y));
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void compare_proportions(const struct ab_arm *t, const struct ab_arm *ctl, double alpha,
+                                struct ab_comparison *cmp)
+{
+    int64_t xt = t->conversions, nt = t->y.n, xc = ctl->conversions, nc = ctl->y.n;
+    struct test_result r;
+    prop_ztest(xt, nt, xc, nc, &r);
+    cmp->test = "ztest";
+    cmp->p_value = r.p_value;
+    wald_diff_interval(xt, nt, xc, nc, alpha, &cmp->diff, &cmp->diff_ci);
+    double pt = (double)xt / (double)nt, pc = (double)xc / (double)nc;
+    /* the variance of a rate, p (1 − p) / n, from the counts */
+    double vt = pt * ((double)(nt - xt) / (double)nt) / (double)nt;
+    double vc = pc * ((double)(nc - xc) / (double)nc) / (double)nc;
+    cmp->rel_method = ratio_interval(pt, vt, pc, vc, alpha, &cmp->rel_ci);
+    cmp->rel_lift = prop_relative_diff(xt, nt, xc, nc);
+    if (cmp->rel_method == RATIO_UNDEFINED)
+        snprintf(cmp->rel_note, sizeof cmp->rel_note, pc > 0 ? "control rate too uncertain to bound a ratio"
+                                                             : "control rate is 0");
+    cmp->power = power_proportions(cmp->diff, pc, (double)nt, (double)nc / (double)nt, alpha);
+    cmp->prob_beat_control = beta_prob_greater(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
+    cmp->expected_loss = beta_expected_loss(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
+}
+
+static void compare_means(const struct ab_arm *t, const struct ab_arm *ctl, enum ab_test test, double alpha,
+                          struct ab_comparison *cmp)
+{
+    struct test_result r;
+    double nt = (double)t->y.n, nc = (double)ctl->y.n;
+    double vt = moments_var(&t->y) / nt, vc = moments_var(&ctl->y) / nc, se = sqrt(vt + vc);
+    if (test == AB_TEST_MANNWHITNEY) {
+        /* the test sorts the values; the arms keep no order */
+        mann_whitney(t->values, t->nvalues, ctl->values, ctl->nvalues, &r, NULL);
+        cmp->test = "mannwhitney";
+        cmp->power = NAN;
+    } else {
+        welch_ttest(&t->y, &ctl->y, &r);
+        cmp->test = "welch";
+        cmp->power = power_normal(moments_mean_diff(&t->y, &ctl->y) / (se / sqrt(1 / nt + 1 / nc)), nt, nc / nt,
+                                  alpha);
+    }
+    cmp->p_value = r.p_value;
+    welch_diff_interval(&t->y, &ctl->y, alpha, &cmp->diff, &cmp->diff_ci);
+    double mt = moments_mean(&t->y), mc = moments_mean(&ctl->y);
+    cmp->rel_method = ratio_interval(mt, vt, mc, vc, alpha, &cmp->rel_ci);
+    cmp->rel_lift = mc != 0 ? cmp->diff / mc : NAN;
+    if (cmp->rel_method == RATIO_UNDEFINED)
+        snprintf(cmp->rel_note, sizeof cmp->rel_note, mc != 0 ? "control mean too uncertain to bound a ratio"
+                                                              : "control mean is 0");
+    normal_posterior(cmp->diff, se, &cmp->prob_beat_control, &cmp->expected_loss);
+}
+
+/* CUPED for one comparison, θ pooled over every arm of the segment. */
+static void compare_cuped(const struct ab_segment *seg, int nvariants, const struct ab_arm *t,
+                          const struct ab_arm *ctl, double alpha, struct ab_comparison *cmp)
+{
+    struct comoments pooled = {0};
+    for (int v = 0; v < nvariants; v++)
+        comoments_merge(&pooled, &seg->arms[v].yx);
+    cmp->theta = cuped_theta(&pooled);
+    cmp->cuped_diff = cmp->cuped_p = cmp->variance_reduction = NAN;
+    cmp->cuped_ci.lo = cmp->cuped_ci.hi = NAN;
+    if (isnan(cmp->theta)) {
+        snprintf(cmp->cuped_note, sizeof cmp->cuped_note, "the covariate does not vary: no adjustment");
+        return;
+    }
+    struct moments at = cuped_adjust(&t->yx, cmp->theta, pooled.mean_x);
+    struct moments ac = cuped_adjust(&ctl->yx, cmp->theta, pooled.mean_x);
+    struct test_result r;
+    if (welch_ttest(&at, &ac, &r)) {
+        snprintf(cmp->cuped_note, sizeof cmp->cuped_note, "the adjusted metric does not vary");
+        return;
+    }
+    cmp->cuped_p = r.p_value;
+    welch_diff_interval(&at, &ac, alpha, &cmp->cuped_diff, &cmp->cuped_ci);
+    double before = moments_var(&t->y) / (double)t->y.n + moments_var(&ctl->y) / (double)ctl->y.n;
+    double after = moments_var(&at) / (double)at.n + moments_var(&ac) / (double)ac.n;
+    cmp->variance_reduction = 1.0 - after / before;
+}
+
+static void blank_comparison(struct ab_comparison *cmp)
+{
+    cmp->test = NULL;
+    cmp->diff = cmp->rel_lift = cmp->p_value = cmp->p_adjusted = cmp->power = NAN;
+    cmp->prob_beat_control = cmp->expected_loss = NAN;
+    cmp->diff_ci.lo = cmp->diff_ci.hi = cmp->rel_ci.lo = cmp->rel_ci.hi = NAN;
+    cmp->rel_method = RATIO_UNDEFINED;
+    cmp->theta = cmp->cuped_diff = cmp->cuped_p = cmp->variance_reduction = NAN;
+    cmp->cuped_ci.lo = cmp->cuped_ci.hi = NAN;
+}
+
+static void analyse_segment(struct ab_experiment *ab, struct ab_segment *seg, const struct ab_spec *spec)
+{
+    int nv = ab->nvariants;
+    for (int v = 0; v < nv; v++) {
+        struct ab_arm *arm = &seg->arms[v];
+        if (ab->kind == AB_PROPORTION)
+            wilson_interval(arm->conversions, arm->y.n, spec->alpha, &arm->ci);
+        else
+            mean_interval(&arm->y, spec->alpha, &arm->ci);
+    }
+    seg->cmp = xcalloc((size_t)(nv > 1 ? nv - 1 : 1), sizeof *seg->cmp);
+    for (int v = 1; v < nv; v++) {
+        struct ab_comparison *cmp = &seg->cmp[v - 1];
+        const struct ab_arm *t = &seg->arms[v], *ctl = &seg->arms[0];
+        cmp->variant = v;
+        blank_comparison(cmp);
+        if (too_little(ab, t, ctl, v, spec->metric, cmp->note, sizeof cmp->note))
+            continue;
+        if (ab->kind == AB_PROPORTION)
+            compare_proportions(t, ctl, spec->alpha, cmp);
+        else
+            compare_means(t, ctl, ab->test, spec->alpha, cmp);
+        if (spec->covariate)
+            compare_cuped(seg, nv, t, ctl, spec->alpha, cmp);
+    }
+    if (ab->kind == AB_PROPORTION) {
+        int64_t *x = xcalloc((size_t)nv, sizeof *x), *n = xcalloc((size_t)nv, sizeof *n);
+        for (int v = 0; v < nv; v++) {
+            x[v] = seg->arms[v].conversions;
+            n[v] = seg->arms[v].y.n;
+        }
+        seg->omnibus.computed = chi2_contingency(nv, x, n, 0, &seg->omnibus.plain) == 0;
+        seg->omnibus.has_yates = nv == 2 && chi2_contingency(nv, x, n, 1, &seg->omnibus.yates) == 0;
+        free(x);
+        free(n);
+    }
+}
+
+/* Adjusted p-values over every comparison of every segment, then significance. */
+static void adjust_all(struct ab_experiment *ab, const struct ab_spec *spec)
+{
+    int m = ab->nsegments * (ab->nvariants - 1);
+    double *p = xcalloc((size_t)m + 1, sizeof *p);
+    for (int s = 0, k = 0; s < ab->nsegments; s++)
+        for (int v = 1; v < ab->nvariants; v++)
+            p[k++] = ab->segments[s].cmp[v - 1].p_value;
+    p_adjust(m, p, spec->correction, p);
+    for (int s = 0, k = 0; s < ab->nsegments; s++) {
+        for (int v = 1; v < ab->nvariants; v++, k++) {
+            struct ab_comparison *cmp = &ab->segments[s].cmp[v - 1];
+            cmp->p_adjusted = spec->correction == P_ADJUST_NONE ? NAN : p[k];
+            cmp->significant = (spec->correction == P_ADJUST_NONE ? cmp->p_value : p[k]) < spec->alpha;
+        }
+    }
+    free(p);
+}
+
+static int check_sample_ratio(ctx *c, struct ab_experiment *ab, const struct ab_spec *spec)
+{
+    int nv = ab->nvariants;
+    if (spec->expected && spec->nexpected != nv) {
+        struct strbuf b = {0};
+        for (int v = 0; v < nv; v++)
+            strbuf_printf(&b, "%s%s", v ? "/" : "", ab->variants[v]);
+        ctx_error(c, "abtest: expected= gives %d shares for %d variants (%s, in that order)", spec->nexpected, nv,
+                  strbuf_str(&b));
+        strbuf_free(&b);
+        return -1;
+    }
+    ab->expected_share = xcalloc((size_t)nv, sizeof *ab->expected_share);
+    ab->variant_units = xcalloc((size_t)nv, sizeof *ab->variant_units);
+    double wsum = 0;
+    for (int v = 0; v < nv; v++) {
+        ab->expected_share[v] = spec->expected ? spec->expected[v] : 1.0;
+        wsum += ab->expected_share[v];
+        for (int s = 0; s < ab->nsegments; s++)
+            ab->variant_units[v] += ab->segments[s].arms[v].y.n;
+    }
+    ab->srm_computed = chi2_goodness_of_fit(nv, ab->variant_units, ab->expected_share, &ab->srm) == 0;
+    ab->srm_flag = ab->srm_computed && ab->srm.p_value < AB_SRM_ALPHA;
+    for (int v = 0; v < nv; v++)
+        ab->expected_share[v] /= wsum;
+    return 0;
+}
+
+static int analyse(ctx *c, struct ab_experiment *ab, const struct ab_spec *spec)
+{
+    if (ab->nvariants < 2)
+        return ctx_error(c, "abtest: %s%s has %d variant%s; an experiment needs a control and at least one variant",
+                         spec->variant ? "variant=" : "", spec->variant ? spec->variant : "the count list",
+                         ab->nvariants, ab->nvariants == 1 ? "" : "s");
+    if (check_sample_ratio(c, ab, spec))
+        return -1;
+    for (int s = 0; s < ab->nsegments; s++)
+        analyse_segment(ab, &ab->segments[s], spec);
+    adjust_all(ab, spec);
+    return 0;
+}
+
+int abtest_from_table(ctx *c, const struct ab_spec *spec, struct ab_experiment *ab)
+{
+    memset(ab, 0, sizeof *ab);
+    if (require_relation(c, "abtest", spec->table, 1))
+        return -1;
+    const char *options[] = {"variant", "metric", "unit", "order", "covariate", "by"};
+    const char *columns[] = {spec->variant, spec->metric, spec->unit, spec->order, spec->covariate, spec->by};
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+        if (columns[i] && require_column(c, spec->table, options[i], columns[i]))
+            return -1;
+    if (spec->order && !spec->unit)
+        return ctx_error(c, "abtest: order=%s orders each unit's exposures: it needs unit=", spec->order);
+    struct collector col = {.variants.null_index = -1, .segments.null_index = -1};
+    int all_binary;
+    int rc = read_rows(c, spec, &col, ab, &all_binary);
+    if (rc == 0 && ab->units == 0)
+        rc = ctx_error(c, "abtest: %s has no row with both a variant and a %s value", spec->table, spec->metric);
+    if (rc == 0) {
+        ab->kind = spec->kind != AB_AUTO ? spec->kind : all_binary ? AB_PROPORTION : AB_MEAN;
+        ab->test = ab->kind == AB_MEAN && spec->test == AB_TEST_MANNWHITNEY ? AB_TEST_MANNWHITNEY : AB_TEST_WELCH;
+        if (ab->kind == AB_PROPORTION && spec->test != AB_TEST_DEFAULT)
+            rc = ctx_error(c, "abtest: test=%s compares means, but %s holds only 0 and 1 (a proportion, "
+                              "compared by the z-test); add kind=mean to compare it as a mean",
+                           spec->test == AB_TEST_WELCH ? "welch" : "mannwhitney", spec->metric);
+    }
+    if (rc == 0)
+        rc = collector_finish(c, &col, spec, ab);
+    collector_free(&col);
+    return rc ? -1 : analyse(c, ab, spec);
+}
+
+int abtest_from_counts(ctx *c, int n, char *const *names, const int64_t *conversions,
+                       const int64_t *units, const struct ab_spec *spec, struct ab_experiment *ab)
+{
+    memset(ab, 0, sizeof *ab);
+    struct collector col = {.variants.null_index = -1, .segments.null_index = -1};
+    int rc = 0;
+    name_map_index(&col.segments, NULL);
+    for (int i = 0; i < n && rc == 0; i++) {
+        if (units[i] <= 0 || conversions[i] < 0 || conversions[i] > units[i]) {
+            rc = ctx_error(c, "abtest: %s=%lld/%lld: expected CONVERSIONS/UNITS with 0 <= conversions <= units "
+                              "and units > 0", names[i], (long long)conversions[i], (long long)units[i]);
+            break;
+        }
+        int before = col.variants.n, v = name_map_index(&col.variants, names[i]);
+        if (col.variants.n == before) {
+            rc = ctx_error(c, "abtest: variant %s is given twice", names[i]);
+            break;
+        }
+        struct ab_arm *arm = collector_arm(&col, 0, v);
+        double nn = (double)units[i], x = (double)conversions[i];
+        arm->conversions = conversions[i];
+        arm->y = (struct moments){.n = units[i], .mean = x / nn, .m2 = x * (nn - x) / nn};
+        ab->units += units[i];
+    }
+    ab->kind = AB_PROPORTION;
+    ab->test = AB_TEST_WELCH;
+    if (rc == 0)
+        rc = collector_finish(c, &col, spec, ab);
+    collector_free(&col);
+    return rc ? -1 : analyse(c, ab, spec);
+}
+
+void abtest_free(struct ab_experiment *ab)
+{
+    for (int s = 0; s < ab->nsegments; s++) {
+        struct ab_segment *seg = &ab->segments[s];
+        for (int v = 0; v < ab->nvariants; v++)
+            arm_free(&seg->arms[v]);
+        free(seg->arms);
+        free(seg->cmp);
+        free(seg->name);
+    }
+    free(ab->segments);
+    for (int v = 0; v < ab->nvariants; v++)
+        free(ab->variants[v]);
+    free(ab->variants);
+    free(ab->expected_share);
+    free(ab->variant_units);
+    memset(ab, 0, sizeof *ab);
+}

@@ -1,0 +1,138 @@
+/* stats.h — hypothesis tests and confidence intervals for comparing groups.
+ *
+ * Each function is the definition a reference library uses, named in its comment,
+ * and is tested against that library's numbers (tests/fixtures/stats/).  Inputs are
+ * summaries (counts, or the moments of a sample) so callers can stream any number of
+ * rows; the rank test alone needs the values.  A function that cannot give a number
+ * (a variance of zero, no units) returns -1 and leaves NaN in its outputs: callers
+ * say "not enough data" instead of printing them.  Nothing here allocates except
+ * mann_whitney(), which frees what it takes. */
+#ifndef PERSONA_STATS_H
+#define PERSONA_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The running moments of a sample (Welford's update: one pass, no cancellation).
+ * The values are taken relative to the first one, so a metric whose spread is tiny
+ * next to its size (1e6 ± 1) keeps its digits: x − shift is exact for values
+ * within a factor of two of each other.  A zeroed struct is an empty sample. */
+struct moments {
+    int64_t n;
+    double shift;           /* the first value */
+    double mean;            /* of x − shift */
+    double m2;              /* sum of squared deviations from the mean */
+};
+
+/* Adds one value. */
+void moments_add(struct moments *m, double x);
+
+/* The sample mean (NaN when empty). */
+double moments_mean(const struct moments *m);
+
+/* mean of a − mean of b, the shifts subtracted first (exactly, when close). */
+double moments_mean_diff(const struct moments *a, const struct moments *b);
+
+/* The sample variance (ddof 1, as numpy.var(ddof=1)); NaN below two values. */
+double moments_var(const struct moments *m);
+
+/* The result of a test: its statistic, degrees of freedom (0 where none) and
+ * two-sided p-value. */
+struct test_result {
+    double statistic;
+    double df;
+    double p_value;
+};
+
+/* Two-proportion z-test with the pooled variance, x1/n1 against x2/n2, two-sided
+ * (= statsmodels proportions_ztest([x1, x2], [n1, n2])).  The numerator
+ * x1·n2 − x2·n1 is exact in integers, so counts of 10^9 lose nothing.  -1 when the
+ * pooled rate is 0 or 1 (no variance) or an n is 0. */
+int prop_ztest(int64_t x1, int64_t n1, int64_t x2, int64_t n2, struct test_result *r);
+
+/* The relative difference of two rates, (x1/n1) / (x2/n2) − 1, as
+ * (x1·n2 − x2·n1) / (x2·n1) with the numerator exact; NaN when x2 or an n is 0. */
+double prop_relative_diff(int64_t x1, int64_t n1, int64_t x2, int64_t n2);
+
+/* Pearson chi-square test of independence on the k×2 table of k groups' successes
+ * x[i] and failures n[i] − x[i] (= scipy.stats.chi2_contingency(table,
+ * correction=yates)): df k − 1; with yates the 2×2 case moves each observed count
+ * half a unit toward its expected count (never past it), as SciPy does; SciPy
+ * applies no correction when df > 1 and neither does this.  -1 when an expected
+ * count is 0 (SciPy raises) or k < 2. */
+int chi2_contingency(int k, const int64_t *x, const int64_t *n, int yates, struct test_result *r);
+
+/* Pearson chi-square goodness of fit of k observed counts to the shares of weights
+ * (any positive scale): expected[i] = total · weights[i] / Σ weights, df k − 1
+ * (= scipy.stats.chisquare(observed, expected)).  -1 for k < 2, a total of 0 or a
+ * weight <= 0. */
+int chi2_goodness_of_fit(int k, const int64_t *observed, const double *weights, struct test_result *r);
+
+/* Welch's t-test of mean a − mean b with the Welch–Satterthwaite df
+ * (= scipy.stats.ttest_ind(a, b, equal_var=False)).  -1 when either sample has
+ * fewer than two values or both have zero variance. */
+int welch_ttest(const struct moments *a, const struct moments *b, struct test_result *r);
+
+/* How mann_whitney() computed its p-value. */
+enum mwu_method { MWU_EXACT, MWU_ASYMPTOTIC };
+
+/* The Mann–Whitney U test of x against y, two-sided, as scipy.stats.mannwhitneyu
+ * (SciPy 1.10, method='auto', use_continuity=True): the exact distribution of U
+ * when one sample has at most 8 values and there are no ties, otherwise the normal
+ * approximation with the tie correction and a continuity correction of 1/2.
+ * statistic is U1 (x's U); p is clipped to 1.  x and y are sorted in place.
+ * -1 when a sample is empty, or all values tie (no variance); *method may be NULL. */
+int mann_whitney(double *x, size_t nx, double *y, size_t ny, struct test_result *r,
+                 enum mwu_method *method);
+
+/* A confidence interval. */
+struct interval {
+    double lo, hi;
+};
+
+/* Wilson score interval for x successes in n at level 1 − alpha
+ * (= statsmodels proportion_confint(x, n, alpha, method='wilson')).  -1 for n = 0. */
+int wilson_interval(int64_t x, int64_t n, double alpha, struct interval *ci);
+
+/* Unpooled Wald interval for the difference x1/n1 − x2/n2
+ * (= statsmodels confint_proportions_2indep(x1, n1, x2, n2, method='wald',
+ * compare='diff', alpha)); the difference itself in *diff.  -1 for an n of 0. */
+int wald_diff_interval(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double alpha, double *diff,
+                       struct interval *ci);
+
+/* t interval for a mean: mean ± t(n − 1) · s / √n
+ * (= scipy.stats.t.interval(1 − alpha, n − 1, mean, sem)).  -1 below two values. */
+int mean_interval(const struct moments *m, double alpha, struct interval *ci);
+
+/* Welch interval for mean a − mean b with the Welch–Satterthwaite df
+ * (= statsmodels CompareMeans(a, b).tconfint_diff(alpha, usevar='unequal')); the
+ * difference in *diff.  -1 as welch_ttest(). */
+int welch_diff_interval(const struct moments *a, const struct moments *b, double alpha, double *diff,
+                        struct interval *ci);
+
+/* How ratio_interval() bounded the ratio. */
+enum ratio_method { RATIO_DELTA, RATIO_FIELLER, RATIO_UNDEFINED };
+
+/* A 1 − alpha interval for the ratio of two independent means, mt / mc, from the
+ * means and the variances of the means (se², not the sample variances), with the
+ * normal critical value z.  Fieller's g = z² vc / mc² says how uncertain the
+ * denominator is: below 0.05 (Finney's rule) the delta method's
+ * ratio ± z √(vt/mc² + mt² vc/mc⁴) is used; from 0.05 to 1 Fieller's exact bounds,
+ * the roots of (mt − ρ mc)² = z² (vt + ρ² vc); at g >= 1 (mc is not distinguishable
+ * from 0 at this level) the set of plausible ratios is unbounded and no interval
+ * exists: RATIO_UNDEFINED, with NaN bounds.  Returns the method used. */
+enum ratio_method ratio_interval(double mt, double vt, double mc, double vc, double alpha,
+                                 struct interval *ci);
+
+/* "delta", "fieller" or "undefined". */
+const char *ratio_method_name(enum ratio_method m);
+
+/* Multiple-comparison corrections of p-values. */
+enum p_adjust { P_ADJUST_NONE, P_ADJUST_HOLM, P_ADJUST_BH };
+
+/* Adjusts m p-values into out (which may be p) as statsmodels multipletests:
+ * Holm's step-down (method='holm') or Benjamini–Hochberg (method='fdr_bh'); NONE
+ * copies.  NaN p-values are left out of m and stay NaN. */
+void p_adjust(int m, const double *p, enum p_adjust method, double *out);
+
+#endif

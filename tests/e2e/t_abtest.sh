@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Experiments: abtest on the sample experiment (always) and on the real A/B log in
+# ../shared/data (when it exists), compared number by number with SciPy and
+# statsmodels (tests/fixtures/stats/*_ref.csv, written by make_fixtures.py);
+# samplesize and power; the sample-ratio warning; bad input; and abtest leaves
+# the workspace as it was.
+. "$(dirname "$0")/lib.sh"
+cd "$WORK" || exit 1
+REFS=$ROOT/tests/fixtures/stats
+
+# field BLOCK COLUMN [COL VALUE [COL2 VALUE2]]: a value of $OUT (--format tsv): the
+# BLOCK-th block (blocks are separated by a blank line), the first row whose COL
+# is VALUE (and COL2 VALUE2), column COLUMN.  A record is a header and one row.
+field() {
+    awk -F'\t' -v block="$1" -v col="$2" -v mc="${3:-}" -v mv="${4:-}" -v mc2="${5:-}" -v mv2="${6:-}" '
+        BEGIN { b = 1; header = 1 }
+        /^$/ { b++; header = 1; next }
+        b == block && header { for (i = 1; i <= NF; i++) at[$i] = i; header = 0; next }
+        b == block && (mc == "" || $at[mc] == mv) && (mc2 == "" || $at[mc2] == mv2) { print $at[col]; exit }
+    ' <<<"$OUT"
+}
+
+# ref FILE KEY: a reference value.
+ref() { awk -F, -v k="$2" '$1 == k { print $2 }' "$REFS/$1"; }
+
+# expect_close NAME EXPECTED ACTUAL TOL: |actual - expected| <= TOL * |expected|.
+expect_close() {
+    if [ -n "$3" ] && [ -n "$2" ] && awk -v e="$2" -v a="$3" -v t="$4" \
+        'BEGIN { d = a - e; if (d < 0) d = -d; s = e < 0 ? -e : e; exit !(d <= t * s) }'; then
+        ok "$1"
+    else
+        not_ok "$1" "expected $2 (within $4 relative), got '$3'"
+    fi
+}
+
+expect_ok "load the sample experiment" -c "load $ROOT/samples/experiment.csv key=user_id"
+expect_ok "a view of control alone" -c "sql CREATE VIEW control_only AS SELECT * FROM experiment WHERE variant = 'control'"
+
+# ---- conversion: two-proportion z-test, Wald interval, Bayesian probability ----
+expect_golden "abtest on conversion (table)" abtest-converted.table.txt \
+    -c "abtest experiment variant=variant metric=converted"
+expect_ok "abtest on conversion (tsv)" --format tsv -c "abtest experiment variant=variant metric=converted"
+R=experiment_ref.csv
+expect_close "conversion: p-value = statsmodels proportions_ztest" "$(ref $R converted.p_value)" \
+    "$(field 4 p_value variant treatment)" 1e-10
+expect_close "conversion: difference" "$(ref $R converted.diff)" "$(field 4 diff variant treatment)" 1e-12
+expect_close "conversion: Wald interval, low = statsmodels" "$(ref $R converted.diff_ci_low)" \
+    "$(field 4 diff_ci_low variant treatment)" 1e-10
+expect_close "conversion: Wald interval, high = statsmodels" "$(ref $R converted.diff_ci_high)" \
+    "$(field 4 diff_ci_high variant treatment)" 1e-10
+expect_close "conversion: achieved power = statsmodels power_proportions_2indep" "$(ref $R converted.power)" \
+    "$(field 4 power variant treatment)" 1e-10
+expect_close "conversion: P(beat control) = exact Beta-Binomial sum" "$(ref $R converted.prob_beat_control)" \
+    "$(field 4 prob_beat_control variant treatment)" 1e-10
+expect_close "conversion: sample ratio p = scipy chisquare" "$(ref $R srm.p_value)" "$(field 2 p_value)" 1e-10
+expect_eq "conversion: no sample-ratio flag" "false" "$(field 2 flag)"
+
+# ---- revenue: Welch, Mann-Whitney, CUPED ----
+expect_golden "abtest on revenue with CUPED (json)" abtest-revenue.json \
+    --format json -c "abtest experiment variant=variant metric=revenue covariate=pre_revenue"
+expect_ok "abtest on revenue with CUPED (tsv)" --format tsv \
+    -c "abtest experiment variant=variant metric=revenue covariate=pre_revenue"
+expect_close "revenue: Welch p = scipy ttest_ind(equal_var=False)" "$(ref $R revenue.p_value)" \
+    "$(field 4 p_value variant treatment)" 1e-10
+expect_close "revenue: difference of means" "$(ref $R revenue.diff)" "$(field 4 diff variant treatment)" 1e-12
+expect_close "revenue: Welch interval, low = statsmodels" "$(ref $R revenue.diff_ci_low)" \
+    "$(field 4 diff_ci_low variant treatment)" 1e-9
+expect_close "revenue: Welch interval, high = statsmodels" "$(ref $R revenue.diff_ci_high)" \
+    "$(field 4 diff_ci_high variant treatment)" 1e-9
+expect_close "CUPED: theta pooled over both arms" "$(ref $R cuped.theta)" "$(field 5 theta variant treatment)" 1e-10
+expect_close "CUPED: adjusted difference" "$(ref $R cuped.diff)" "$(field 5 diff variant treatment)" 1e-10
+expect_close "CUPED: adjusted interval, low" "$(ref $R cuped.diff_ci_low)" "$(field 5 diff_ci_low variant treatment)" 1e-9
+expect_close "CUPED: adjusted interval, high" "$(ref $R cuped.diff_ci_high)" \
+    "$(field 5 diff_ci_high variant treatment)" 1e-9
+expect_close "CUPED: adjusted p" "$(ref $R cuped.p_value)" "$(field 5 p_value variant treatment)" 1e-10
+expect_close "CUPED: variance reduction" "$(ref $R cuped.variance_reduction)" \
+    "$(field 5 variance_reduction variant treatment)" 1e-10
+expect_ok "abtest with test=mannwhitney" --format tsv \
+    -c "abtest experiment variant=variant metric=revenue test=mannwhitney"
+expect_close "revenue: Mann-Whitney p = scipy mannwhitneyu" "$(ref $R revenue.mannwhitney_p_value)" \
+    "$(field 4 p_value variant treatment)" 1e-10
+expect_eq "Mann-Whitney: the test is named" "mannwhitney" "$(field 4 test variant treatment)"
+
+# ---- by device with Holm ----
+expect_ok "abtest by device with Holm" --format tsv \
+    -c "abtest experiment variant=variant metric=converted by=device correction=holm"
+for d in desktop mobile tablet; do
+    expect_close "by device: $d p-value" "$(ref $R device.$d.p_value)" "$(field 4 p_value segment $d)" 1e-10
+    expect_close "by device: $d Holm-adjusted = statsmodels multipletests" "$(ref $R device.$d.p_adjusted)" \
+        "$(field 4 p_adjusted segment $d)" 1e-10
+done
+
+# ---- counts, sample size, power ----
+expect_golden "abtest counts (csv)" abtest-counts.csv --format csv \
+    -c "abtest counts control=100/1000 B=120/1000 C=150/1000 correction=bh"
+expect_golden "samplesize 10% -> 11%" samplesize.table.txt -c "samplesize baseline=0.10 mde=0.01"
+expect_match "samplesize: 14,751 per variant (= statsmodels)" '^n_per_variant +14751$' "$OUT"
+expect_ok "samplesize json" --format json -c "samplesize baseline=10% mde=10% relative"
+expect_match "samplesize json: n_per_variant" '"n_per_variant":14751' "$OUT"
+expect_golden "power at n=5000" power.table.txt -c "power n=5000 baseline=0.10 mde=0.01"
+
+# ---- the sample-ratio warning comes first ----
+expect_ok "an unbalanced copy" -c "sql CREATE TABLE skewed AS SELECT * FROM experiment WHERE variant = 'control' OR user_id > 'U04000'"
+expect_ok "abtest on it" -c "abtest skewed variant=variant metric=converted"
+expect_match "SRM: the first line is the warning" \
+    '^warning: sample ratio mismatch: control 9995, treatment 7988 units against an expected 50%/50% \(chi-square p = [0-9.e-]+ < 0.001\)' \
+    "$(head -1 <<<"$OUT")"
+expect_ok "SRM in json" --format json -c "abtest skewed variant=variant metric=converted"
+expect_match "SRM json: warning is the first field" '^\{"warning":"warning: sample ratio mismatch' "$OUT"
+expect_match "SRM json: flag" '"flag":true' "$OUT"
+expect_ok "abtest with the planned split" -c "abtest skewed variant=variant metric=converted expected=9995/7988"
+expect_eq "planned split: no warning" "0" "$(grep -c warning <<<"$OUT")"
+expect_ok "drop the copy" -c "drop skewed"
+
+# ---- bad input: a clear message, exit 1, nothing changed ----
+before=$(ws_state)
+expect_fail "no such table" 1 "^-c:1: error: abtest: no table named 'experiments' \(did you mean 'experiment'\?\)" \
+    -c "abtest experiments variant=variant metric=converted"
+expect_fail "no such column" 1 "^-c:1: error: abtest: metric=convert: no column 'convert' in experiment \(did you mean 'converted'\?\)" \
+    -c "abtest experiment variant=variant metric=convert"
+expect_fail "misspelt option" 1 "^-c:1: error: abtest: unknown option 'covariat=' \(did you mean 'covariate='\?\)" \
+    -c "abtest experiment variant=variant metric=revenue covariat=pre_revenue"
+expect_fail "text metric" 1 "^-c:1: error: abtest: metric=country: 'CA' \(variant control\) is not a number" \
+    -c "abtest experiment variant=variant metric=country"
+expect_fail "no control of that name" 1 \
+    "^-c:1: error: abtest: control=A: no variant of that name \(variants: control, treatment\)" \
+    -c "abtest experiment variant=variant metric=converted control=A"
+expect_fail "one variant only" 1 "variant=variant has 1 variant; an experiment needs a control and at least one variant" \
+    -c "abtest control_only variant=variant metric=converted"
+expect_fail "kind=proportion on revenue" 1 "kind=proportion: metric revenue has the value" \
+    -c "abtest experiment variant=variant metric=revenue kind=proportion"
+expect_fail "alpha out of range" 1 "abtest: alpha=5: expected a number between 0 and 1" \
+    -c "abtest experiment variant=variant metric=converted alpha=5"
+expect_fail "counts without counts" 1 "abtest counts: 'B': expected NAME=CONVERSIONS/UNITS" \
+    -c "abtest counts A=1/10 B"
+expect_fail "samplesize without mde" 1 "samplesize: mde= is required" -c "samplesize baseline=0.1"
+expect_fail "samplesize rate out of range" 1 "samplesize: baseline=2: expected a rate between 0 and 1" \
+    -c "samplesize baseline=2 mde=0.01"
+unchanged "bad input leaves the workspace as it was" "$before"
+expect_ok "abtest runs" -c "abtest experiment variant=variant metric=revenue covariate=pre_revenue by=country"
+unchanged "abtest changes nothing" "$before"
+
+# ---- the real A/B log (../shared/data) ----
+[ -d "$DATA" ] || exit 0
+R=ab_data_ref.csv
+expect_ok "load ab_data.csv" -c "load $DATA/experiments/ab_data.csv"
+expect_ok "load ab_countries.csv" -c "load $DATA/experiments/ab_countries.csv"
+expect_eq "3,893 rows whose group and landing page disagree" "3893" \
+    "$(q "SELECT count(*) FROM ab_data WHERE (\"group\" = 'treatment') <> (landing_page = 'new_page')")"
+expect_ok "drop them" -c "sql DELETE FROM ab_data WHERE (\"group\" = 'treatment') <> (landing_page = 'new_page')"
+expect_ok "abtest ab_data unit=user_id" --format tsv -c "abtest ab_data variant=group metric=converted unit=user_id"
+expect_match "the repeated user is counted once" "1 repeated exposure" "$ERR"
+expect_eq "rows kept" "$(ref $R rows_kept)" "$(field 1 rows)"
+expect_eq "units" "$(ref $R units)" "$(field 1 units)"
+expect_eq "one duplicate row, no unit in both groups" "1|0" "$(field 1 duplicate_rows)|$(field 1 mixed_units)"
+expect_eq "control: n and conversions" "$(ref $R control.n)|$(ref $R control.conversions)" \
+    "$(field 3 n name control)|$(field 3 conversions name control)"
+expect_eq "treatment: n and conversions" "$(ref $R treatment.n)|$(ref $R treatment.conversions)" \
+    "$(field 3 n name treatment)|$(field 3 conversions name treatment)"
+expect_close "ab_data: p-value = statsmodels proportions_ztest" "$(ref $R p_value)" "$(field 4 p_value)" 1e-10
+expect_close "ab_data: difference" "$(ref $R diff)" "$(field 4 diff)" 1e-12
+expect_close "ab_data: interval low" "$(ref $R diff_ci_low)" "$(field 4 diff_ci_low)" 1e-10
+expect_close "ab_data: interval high" "$(ref $R diff_ci_high)" "$(field 4 diff_ci_high)" 1e-10
+expect_close "ab_data: sample ratio p" "$(ref $R srm.p_value)" "$(field 2 p_value)" 1e-10
+expect_ok "join the countries" -c "sql CREATE TABLE ab AS SELECT d.*, c.country FROM ab_data d JOIN ab_countries c USING (user_id)"
+expect_ok "abtest by country with Holm" --format tsv \
+    -c "abtest ab variant=group metric=converted unit=user_id by=country correction=holm"
+for k in CA UK US; do
+    expect_close "by country: $k p-value" "$(ref $R country.$k.p_value)" "$(field 4 p_value segment $k)" 1e-10
+    expect_close "by country: $k Holm-adjusted" "$(ref $R country.$k.p_adjusted)" "$(field 4 p_adjusted segment $k)" 1e-10
+done
