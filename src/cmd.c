@@ -20,7 +20,11 @@
 /* The table, in the order `help` lists it: data first, in the order of a session. */
 static const struct cmd_entry *const commands[] = {
     &cmd_load_entry,    &cmd_tables_entry, &cmd_describe_entry, &cmd_show_entry,
-    &cmd_sql_entry,     &cmd_drop_entry,   &cmd_history_entry,  &cmd_undo_entry,
+    &cmd_sql_entry,     &cmd_drop_entry,
+    &cmd_normalize_entry, &cmd_validate_entry, &cmd_impute_entry, &cmd_outliers_entry,
+    &cmd_dedupe_entry,  &cmd_profile_entry, &cmd_rfm_entry,
+    &cmd_abtest_entry,  &cmd_samplesize_entry, &cmd_power_entry,
+    &cmd_history_entry, &cmd_undo_entry,
     &cmd_replay_entry,  &cmd_help_entry,
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
@@ -202,6 +206,10 @@ static int parse_args(ctx *c, const struct cmd_entry *e, struct words *ws, struc
         int k;
         if (w->key) {
             k = match_name(w->key, keys, nopt);
+            if ((e->flags & CMD_PAIRS) && (k < 0 || strcmp(keys[k], w->key) != 0)) {
+                a->argv[a->argc++] = w->text;   /* COL=VALUE */
+                continue;
+            }
             if (k < 0 || is_flag(&e->options[k]))
                 return option_error(c, e, keys, nopt, w->key, k);
         } else {

@@ -30,6 +30,8 @@ enum cmd_flags {
     CMD_RAW = 1 << 1,       /* takes the rest of its line as written (sql) */
     CMD_NOSAVE = 1 << 2,    /* not written by `history save` (help, history, undo) */
     CMD_NOLOG = 1 << 3,     /* not logged at all */
+    CMD_PAIRS = 1 << 4,     /* takes COL=VALUE words: a key=value word whose key is not
+                               exactly an option's is a positional argument */
 };
 
 struct cmd_args;
@@ -100,5 +102,8 @@ extern const struct cmd_entry cmd_load_entry;
 extern const struct cmd_entry cmd_tables_entry, cmd_describe_entry, cmd_show_entry,
     cmd_sql_entry, cmd_drop_entry;
 extern const struct cmd_entry cmd_history_entry, cmd_undo_entry, cmd_replay_entry;
+extern const struct cmd_entry cmd_normalize_entry, cmd_validate_entry, cmd_impute_entry, cmd_outliers_entry;
+extern const struct cmd_entry cmd_dedupe_entry, cmd_profile_entry, cmd_rfm_entry;
+extern const struct cmd_entry cmd_abtest_entry, cmd_samplesize_entry, cmd_power_entry;
 
 #endif
