@@ -45,7 +45,7 @@ expect_ok "the workspace reopens" -c "tables"
 expect_eq "integrity_check ok" "ok" "$(q "PRAGMA integrity_check")"
 expect_eq "no table big" "0" "$(q "SELECT count(*) FROM sqlite_master WHERE name = 'big'")"
 expect_eq "no stash or other leftover table" "" \
-    "$(q "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('small', '_persona_log', '_persona_tables', '_persona_rejects', '_persona_undo')")"
+    "$(q "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'small' AND (name LIKE '\_persona\_stash%' ESCAPE '\' OR name NOT LIKE '\_persona\_%' ESCAPE '\')")"
 expect_eq "no rows in _persona_rejects" "0" "$(q "SELECT count(*) FROM _persona_rejects")"
 expect_eq "no undo data for the load" "0" \
     "$(q "SELECT count(*) FROM _persona_undo WHERE command_id = (SELECT max(id) FROM _persona_log WHERE command = 'load big.csv')")"

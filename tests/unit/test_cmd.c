@@ -269,9 +269,9 @@ static void test_unknown_and_ambiguous_commands(void **state)
         {"dsecribe t", "unknown command 'dsecribe' (did you mean 'describe'?); 'help' lists the commands"},
         {"HELP", "unknown command 'HELP' (did you mean 'help'?); 'help' lists the commands"},
         {"xyzzy", "unknown command 'xyzzy'; 'help' lists the commands"},
-        {"d t", "ambiguous command 'd': describe, drop"},
+        {"d t", "ambiguous command 'd': describe, drop, dedupe"},
         {"h", "ambiguous command 'h': history, help"},
-        {"s", "ambiguous command 's': show, sql"},
+        {"s", "ambiguous command 's': show, sql, samplesize"},
         {"tables; lod", "unknown command 'lod' (did you mean 'load'?); 'help' lists the commands"},
     };
     check_errors(c, cases, COUNT(cases));
@@ -481,7 +481,7 @@ static void test_help_for_one_command(void **state)
     }
     static const struct error_case errors[] = {
         {"help lod", "help: unknown command 'lod' (did you mean 'load'?); 'help' lists the commands"},
-        {"help d", "help: ambiguous command 'd': describe, drop"},
+        {"help d", "help: ambiguous command 'd': describe, drop, dedupe"},
     };
     check_errors(c, errors, COUNT(errors));
 }

@@ -95,7 +95,7 @@ static void test_command_names(void **state)
     assert_int_equal(cp.start, 0);
     assert_true(completion_is_final(&cp));
     completion_free(&cp);
-    CHECK(c, "  d", 2, "describe", "drop");
+    CHECK(c, "  d", 2, "dedupe", "describe", "drop");
     CHECK(c, "tables; sh", 8, "show");
     CHECK(c, "h", 0, "help", "history");
 }
