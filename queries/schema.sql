@@ -15,13 +15,15 @@ CREATE TABLE IF NOT EXISTS _persona_log (
 );
 
 -- What Persona knows of each user table: its key column and where it came from.
+-- Kept in name order (WITHOUT ROWID): undo renames rows back and forth, and the table
+-- must read the same afterwards.
 CREATE TABLE IF NOT EXISTS _persona_tables (
     name        TEXT PRIMARY KEY,
     key_column  TEXT,                       -- NULL: the rowid is the key
     source      TEXT,                       -- the file it was loaded from
     loaded_at   TEXT,
     command_id  INTEGER
-);
+) WITHOUT ROWID;
 
 -- Rows a load could not take, kept with where they came from and why.
 CREATE TABLE IF NOT EXISTS _persona_rejects (
