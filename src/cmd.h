@@ -103,6 +103,7 @@ extern const struct cmd_entry cmd_tables_entry, cmd_describe_entry, cmd_show_ent
     cmd_sql_entry, cmd_drop_entry;
 extern const struct cmd_entry cmd_history_entry, cmd_undo_entry, cmd_replay_entry;
 extern const struct cmd_entry cmd_normalize_entry, cmd_validate_entry, cmd_impute_entry, cmd_outliers_entry;
+extern const struct cmd_entry cmd_cluster_entry, cmd_elbow_entry, cmd_pca_entry, cmd_plot_entry;
 extern const struct cmd_entry cmd_dedupe_entry, cmd_profile_entry, cmd_rfm_entry;
 extern const struct cmd_entry cmd_abtest_entry, cmd_samplesize_entry, cmd_power_entry;
 
