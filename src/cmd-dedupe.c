@@ -21,13 +21,13 @@ static const struct cmd_option dedupe_options[] = {
     {"block", NULL, "blocking rules, comma-separated: COL+COL, soundex(COL), left(COL,N); default: "
                     "proposed from the columns (email, phone, surname+postcode, soundex(surname)+birth_date, …)"},
     {"threshold", "0.5", "match probability at or above which a pair joins a cluster"},
-    {"keep", "0.01", "match probability at or above which a pair is written to TABLE_matches"},
+    {"store", "0.01", "match probability at or above which a pair is written to TABLE_matches"},
     {"max_block", "1000", "records in one block beyond which the block is skipped (reported)"},
     {"max_pairs", "auto", "pairs beyond which a proposed rule is left out; auto: 20 per record"},
     {"sample", "auto", "random pairs compared to estimate the u probabilities; auto: 40 per record, "
                        "200,000 to 1,000,000"},
     {"limit", "20", "review: pairs to list"},
-    {"survivor", "most-complete", "merge: which record of a cluster stays: most-complete, most-recent:COL or first"},
+    {"keep", "most-complete", "merge: which record of a cluster stays: most-complete, most-recent:COL or first"},
     {NULL},
 };
 
@@ -78,14 +78,14 @@ static int run_exec(ctx *c, const struct cmd_args *a)
     if (require_relation(c, "dedupe", o.table, 0))
         return -1;
     const char *max_pairs = cmd_opt(a, "max_pairs");
-    if (opt_probability(c, a, "threshold", &o.threshold) || opt_probability(c, a, "keep", &o.keep) ||
+    if (opt_probability(c, a, "threshold", &o.threshold) || opt_probability(c, a, "store", &o.store) ||
         opt_count(c, a, "max_block", 2, &o.max_block) ||
         (strcmp(cmd_opt(a, "sample"), "auto") != 0 && opt_count(c, a, "sample", 1, &o.sample)) ||
         (strcmp(max_pairs, "auto") != 0 && opt_count(c, a, "max_pairs", 1, &o.max_pairs)))
         return -1;
-    if (o.keep > o.threshold)
-        return ctx_error(c, "dedupe: keep=%g is above threshold=%g: the matches would not all be kept",
-                         o.keep, o.threshold);
+    if (o.store > o.threshold)
+        return ctx_error(c, "dedupe: store=%g is above threshold=%g: the matches would not all be kept",
+                         o.store, o.threshold);
     struct dedupe_report rep;
     if (dedupe_run(c, &o, &rep)) {
         dedupe_report_free(&rep);
@@ -370,7 +370,7 @@ static int review_pair(ctx *c, const char *table, const struct run_info *ri, con
         }
         sqlite3_free(sql);
     } else {
-        sink_field(c->out, "probability", cell_text("not a candidate pair (or below keep=)"));
+        sink_field(c->out, "probability", cell_text("not a candidate pair (or below store=)"));
     }
     sink_record_end(c->out);
     cmd_set_summary(c, "%s: %s and %s side by side", table, k1, k2);
@@ -451,11 +451,11 @@ static int review_exec(ctx *c, const struct cmd_args *a)
 static int merge_exec(ctx *c, const struct cmd_args *a)
 {
     if (a->argc != 2)
-        return ctx_error(c, "dedupe merge: expected 'dedupe merge TABLE [survivor=most-complete|most-recent:COL|first]'");
+        return ctx_error(c, "dedupe merge: expected 'dedupe merge TABLE [keep=most-complete|most-recent:COL|first]'");
     struct merge_options o = {.table = a->argv[1]};
     if (require_relation(c, "dedupe merge", o.table, 0))
         return -1;
-    const char *keep = cmd_opt(a, "survivor");
+    const char *keep = cmd_opt(a, "keep");
     if (strcmp(keep, "most-complete") == 0)
         o.keep = MERGE_MOST_COMPLETE;
     else if (strcmp(keep, "first") == 0)
@@ -464,7 +464,7 @@ static int merge_exec(ctx *c, const struct cmd_args *a)
         o.keep = MERGE_MOST_RECENT;
         o.recent = keep + 12;
     } else
-        return ctx_error(c, "dedupe merge: survivor=%s: expected most-complete, most-recent:COL or first", keep);
+        return ctx_error(c, "dedupe merge: keep=%s: expected most-complete, most-recent:COL or first", keep);
     struct merge_report rep;
     if (dedupe_merge(c, &o, &rep))
         return -1;
@@ -491,9 +491,9 @@ static int dedupe_exec(ctx *c, const struct cmd_args *a)
 
 const struct cmd_entry cmd_dedupe_entry = {
     .name = "dedupe",
-    .usage = "dedupe TABLE [key=COL] [on=COLS] [block=RULES] [threshold=P] [keep=P] [max_block=N] [max_pairs=N] "
+    .usage = "dedupe TABLE [key=COL] [on=COLS] [block=RULES] [threshold=P] [store=P] [max_block=N] [max_pairs=N] "
              "[sample=N] | dedupe review TABLE [accept|reject K1 K2 | K1 K2] [limit=N] | "
-             "dedupe merge TABLE [survivor=most-complete|most-recent:COL|first]",
+             "dedupe merge TABLE [keep=most-complete|most-recent:COL|first]",
     .summary = "find records of the same customer (unsupervised Fellegi–Sunter): TABLE_matches and TABLE_clusters; "
                "review pairs; merge each cluster into one record",
     .example = "dedupe customers key=customer_id threshold=0.9",

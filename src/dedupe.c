@@ -1027,7 +1027,7 @@ static int write_pair(struct dedupe *d, struct scoring *s, uint32_t i, uint32_t 
     double p = fs_probability(w);
     if (dec ? dec->what == 'a' : p >= d->o->threshold)
         s->matches++;
-    if (p < d->o->keep && !dec)
+    if (p < d->o->store && !dec)
         return 0;
     sqlite3_stmt *st = s->ins;
     sqlite3_reset(st);
@@ -1122,7 +1122,7 @@ static int record_run(struct dedupe *d, struct dedupe_report *rep)
         "keep, lambda, records, pairs, matches_table, clusters_table, created_at) "
         "VALUES (%lld, %Q, %Q, %Q, %Q, %.17g, %.17g, %.17g, %lld, %lld, %Q, %Q, %Q)",
         (long long)c->command_id, d->o->table, d->key_col, rep->columns, strbuf_str(&rules), d->o->threshold,
-        d->o->keep, d->mod->lambda, (long long)d->n, (long long)d->npairs, rep->matches_table,
+        d->o->store, d->mod->lambda, (long long)d->n, (long long)d->npairs, rep->matches_table,
         rep->clusters_table, now);
     int rc = exec_sql(c, "dedupe: recording the run", sql);
     sqlite3_free(sql);

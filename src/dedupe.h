@@ -16,7 +16,7 @@
  *      each session's match share and the rule's odds of agreeing;
  *   5. every candidate pair's match weight — with the term-frequency adjustment for
  *      exact agreement on a common or a rare value — and probability; pairs at or
- *      above keep= go to TABLE_matches, and the connected components of the pairs at
+ *      above store= go to TABLE_matches, and the connected components of the pairs at
  *      or above the threshold (review decisions respected) to TABLE_clusters.
  * Results and the fitted model are recorded in _persona_dedupe_runs/_params. */
 #ifndef PERSONA_DEDUPE_H
@@ -32,7 +32,7 @@ struct dedupe_options {
     const char *on;         /* "col[:kind],…"; NULL: the columns whose names say who */
     const char *block;      /* "rule,rule,…"; NULL: proposed from the columns */
     double threshold;       /* clusters join pairs with probability >= threshold */
-    double keep;            /* pairs with probability >= keep are written */
+    double store;           /* pairs with probability >= store are written */
     int64_t max_block;      /* records in one block, beyond which it is skipped */
     int64_t max_pairs;      /* a proposed rule with more pairs is left out; 0: auto */
     int64_t sample;         /* random pairs for u; 0: 40 per record within 200k..1M */

@@ -268,7 +268,7 @@ int dedupe_merge(ctx *c, const struct merge_options *o, struct merge_report *rep
         for (int j = 0; j < m.ncols; j++)
             found |= strcmp(m.cols[j], o->recent) == 0;
         if (!found)
-            rc = ctx_error(c, "dedupe merge: survivor=most-recent:%s: no column '%s' in %s", o->recent, o->recent, o->table);
+            rc = ctx_error(c, "dedupe merge: keep=most-recent:%s: no column '%s' in %s", o->recent, o->recent, o->table);
     }
     struct member *members = NULL;
     int64_t *starts = NULL, ngroups = 0, nmembers = 0;

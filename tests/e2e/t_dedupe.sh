@@ -115,7 +115,7 @@ expect_eq "merge: filled values are the survivor's now" "0" \
     "$(q "SELECT count(*) FROM _persona_merges m WHERE column_name = 'email' AND chosen_value IS NOT (SELECT email FROM customers WHERE customer_id = m.survivor)")"
 expect_ok "undo the merge" -c "undo"
 expect_eq "undo merge: every record and value back, the audit gone" "$s2" "$(customers_state)"
-expect_ok "merge keeping the most recent by a column" -c "dedupe merge customers survivor=most-recent:signup_date"
+expect_ok "merge keeping the most recent by a column" -c "dedupe merge customers keep=most-recent:signup_date"
 expect_ok "undo" -c "undo"
 expect_ok "undo the run" -c "undo"
 
@@ -144,8 +144,8 @@ bad "merge before any run" "dedupe merge: no dedupe results for plain; run 'dedu
 expect_ok "setup: a run to review" -c "dedupe customers"
 bad "review: unknown key" "dedupe review: no row of customers has customer_id 'NOPE'" "dedupe review customers accept C00001 NOPE"
 bad "review: a record with itself" "dedupe review: C00001 and C00001 are the same record" "dedupe review customers reject C00001 C00001"
-bad "merge: a bad survivor rule" "dedupe merge: survivor=best: expected most-complete, most-recent:COL or first" "dedupe merge customers survivor=best"
-bad "merge: most-recent by an unknown column" "dedupe merge: survivor=most-recent:seen: no column 'seen' in customers" "dedupe merge customers survivor=most-recent:seen"
+bad "merge: a bad survivor rule" "dedupe merge: keep=best: expected most-complete, most-recent:COL or first" "dedupe merge customers keep=best"
+bad "merge: most-recent by an unknown column" "dedupe merge: keep=most-recent:seen: no column 'seen' in customers" "dedupe merge customers keep=most-recent:seen"
 bad "review: a bad verb" "dedupe review: expected 'dedupe review customers', 'dedupe review customers K1 K2' or" "dedupe review customers merge C00001 C00002"
 
 # ---- real data: FEBRL and the restaurant guides ----
