@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bayes.h"
+#include "cmd.h"
 #include "dist.h"
 #include "power.h"
 #include "similar.h"
@@ -16,6 +17,9 @@
 
 /* More distinct values than these, and the column is not what the user meant. */
 enum { MAX_VARIANTS = 100, MAX_SEGMENTS = 10000, POLL_ROWS = 65536 };
+
+/* The command the messages name. */
+static const char *who(const struct ab_spec *spec) { return spec->cmd ? spec->cmd : "abtest"; }
 
 /* ---- names to dense indices, in order of first sight ---- */
 
@@ -193,7 +197,8 @@ static int find_control(ctx *c, const struct ab_spec *spec, char *const *names, 
         for (int i = 0; i < n; i++)
             strbuf_printf(&b, "%s%s", i ? ", " : "", names[order[i]]);
         free(order);
-        ctx_error(c, "abtest: control=%s: no variant of that name (variants: %s)", spec->control, strbuf_str(&b));
+        ctx_error(c, "%s: control=%s: no variant of that name (variants: %s)", who(spec), spec->control,
+                  strbuf_str(&b));
         strbuf_free(&b);
         return -1;
     }
@@ -209,8 +214,8 @@ static int find_control(ctx *c, const struct ab_spec *spec, char *const *names, 
     int *order = sorted_order(names, n);
     found = order[0];
     free(order);
-    ctx_note(c, "abtest: no control= given and no variant is called 'control': '%s' (first by name) is the control",
-             names[found]);
+    ctx_note(c, "%s: no control= given and no variant is called 'control': '%s' (first by name) is the control",
+             who(spec), names[found]);
     return found;
 }
 
@@ -260,10 +265,10 @@ static int collector_finish(ctx *c, struct collector *col, const struct ab_spec 
 /* ---- reading the table ---- */
 
 /* Checks that the table has a column called name (given as option=name). */
-static int require_column(ctx *c, const char *table, const char *option, const char *name)
+static int require_column(ctx *c, const char *cmd, const char *table, const char *option, const char *name)
 {
     sqlite3_stmt *st;
-    if (prepare_sql(c, "abtest", "SELECT name FROM pragma_table_info(?1)", &st))
+    if (prepare_sql(c, cmd, "SELECT name FROM pragma_table_info(?1)", &st))
         return -1;
     sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
     int n = 0, cap = 16, found = 0;
@@ -280,9 +285,10 @@ static int require_column(ctx *c, const char *table, const char *option, const c
     if (!found) {
         const char *near = closest_name(name, (const char *const *)names, (size_t)n);
         if (near)
-            ctx_error(c, "abtest: %s=%s: no column '%s' in %s (did you mean '%s'?)", option, name, name, table, near);
+            ctx_error(c, "%s: %s=%s: no column '%s' in %s (did you mean '%s'?)", cmd, option, name, name, table,
+                      near);
         else
-            ctx_error(c, "abtest: %s=%s: no column '%s' in %s; 'describe %s' lists them", option, name, name,
+            ctx_error(c, "%s: %s=%s: no column '%s' in %s; 'describe %s' lists them", cmd, option, name, name,
                       table, table);
     }
     free_names(names, n);
@@ -377,15 +383,15 @@ static int exposure_read(ctx *c, const struct ab_spec *spec, sqlite3_stmt *st, s
     e->segment = segment ? xstrdup(segment) : NULL;
     int got = column_number(st, 1, &e->y);
     if (got < 0)
-        return ctx_error(c, "abtest: metric=%s: '%s' (variant %s) is not a number", spec->metric,
+        return ctx_error(c, "%s: metric=%s: '%s' (variant %s) is not a number", who(spec), spec->metric,
                          (const char *)sqlite3_column_text(st, 1), variant);
     e->has_metric = got;
     if (got && spec->covariate && (got = column_number(st, 2, &e->x)) != 1)
-        return got == 0 ? ctx_error(c, "abtest: covariate=%s: a unit of variant %s has no value; CUPED needs it "
+        return got == 0 ? ctx_error(c, "%s: covariate=%s: a unit of variant %s has no value; CUPED needs it "
                                        "for every unit (fill it with 'impute', or leave covariate= out)",
-                                    spec->covariate, variant)
-                        : ctx_error(c, "abtest: covariate=%s: '%s' (variant %s) is not a number", spec->covariate,
-                                    (const char *)sqlite3_column_text(st, 2), variant);
+                                    who(spec), spec->covariate, variant)
+                        : ctx_error(c, "%s: covariate=%s: '%s' (variant %s) is not a number", who(spec),
+                                    spec->covariate, (const char *)sqlite3_column_text(st, 2), variant);
     return 0;
 }
 
@@ -399,18 +405,18 @@ static int exposure_take(ctx *c, const struct ab_spec *spec, const struct exposu
     }
     if (e->y != 0.0 && e->y != 1.0) {
         if (spec->kind == AB_PROPORTION)
-            return ctx_error(c, "abtest: kind=proportion: metric %s has the value %g; a proportion holds 0 or 1 "
-                                "(kind=mean compares means)", spec->metric, e->y);
+            return ctx_error(c, "%s: kind=proportion: metric %s has the value %g; a proportion holds 0 or 1 "
+                                "(kind=mean compares means)", who(spec), spec->metric, e->y);
         *all_binary = 0;
     }
     int v = name_map_index(&col->variants, e->variant);
     int s = name_map_index(&col->segments, e->segment);
     if (col->variants.n > MAX_VARIANTS)
-        return ctx_error(c, "abtest: variant=%s has more than %d values; is it the column of variant names?",
-                         spec->variant, MAX_VARIANTS);
+        return ctx_error(c, "%s: variant=%s has more than %d values; is it the column of variant names?",
+                         who(spec), spec->variant, MAX_VARIANTS);
     if (col->segments.n > MAX_SEGMENTS)
-        return ctx_error(c, "abtest: by=%s has more than %d values; segment by a coarser column", spec->by,
-                         MAX_SEGMENTS);
+        return ctx_error(c, "%s: by=%s has more than %d values; segment by a coarser column", who(spec),
+                         spec->by, MAX_SEGMENTS);
     arm_add(collector_arm(col, s, v), e->y, spec->covariate ? &e->x : NULL, spec->test == AB_TEST_MANNWHITNEY);
     ab->units++;
     return 0;
@@ -451,7 +457,7 @@ static int read_rows(ctx *c, const struct ab_spec *spec, struct collector *col, 
     struct strbuf q = {0};
     build_query(&q, spec, table_exists(c, spec->table));
     sqlite3_stmt *st;
-    int rc = prepare_sql(c, "abtest", strbuf_str(&q), &st);
+    int rc = prepare_sql(c, who(spec), strbuf_str(&q), &st);
     strbuf_free(&q);
     if (rc)
         return -1;
@@ -499,7 +505,7 @@ static int read_rows(ctx *c, const struct ab_spec *spec, struct collector *col, 
             break;
     }
     if (rc == 0 && step != SQLITE_DONE)
-        rc = ctx_sqlite_error(c, "abtest");
+        rc = ctx_sqlite_error(c, who(spec));
     if (rc == 0)
         rc = unit_run_end(c, spec, &run, col, ab, all_binary);
     free(run.unit);
@@ -698,8 +704,8 @@ static int check_sample_ratio(ctx *c, struct ab_experiment *ab, const struct ab_
         struct strbuf b = {0};
         for (int v = 0; v < nv; v++)
             strbuf_printf(&b, "%s%s", v ? "/" : "", ab->variants[v]);
-        ctx_error(c, "abtest: expected= gives %d shares for %d variants (%s, in that order)", spec->nexpected, nv,
-                  strbuf_str(&b));
+        ctx_error(c, "%s: expected= gives %d shares for %d variants (%s, in that order)", who(spec),
+                  spec->nexpected, nv, strbuf_str(&b));
         strbuf_free(&b);
         return -1;
     }
@@ -722,8 +728,8 @@ static int check_sample_ratio(ctx *c, struct ab_experiment *ab, const struct ab_
 static int analyse(ctx *c, struct ab_experiment *ab, const struct ab_spec *spec)
 {
     if (ab->nvariants < 2)
-        return ctx_error(c, "abtest: %s%s has %d variant%s; an experiment needs a control and at least one variant",
-                         spec->variant ? "variant=" : "", spec->variant ? spec->variant : "the count list",
+        return ctx_error(c, "%s: %s%s has %d variant%s; an experiment needs a control and at least one variant",
+                         who(spec), spec->variant ? "variant=" : "", spec->variant ? spec->variant : "the count list",
                          ab->nvariants, ab->nvariants == 1 ? "" : "s");
     if (check_sample_ratio(c, ab, spec))
         return -1;
@@ -736,26 +742,27 @@ static int analyse(ctx *c, struct ab_experiment *ab, const struct ab_spec *spec)
 int abtest_from_table(ctx *c, const struct ab_spec *spec, struct ab_experiment *ab)
 {
     memset(ab, 0, sizeof *ab);
-    if (require_relation(c, "abtest", spec->table, 1))
+    if (require_relation(c, who(spec), spec->table, 1))
         return -1;
     const char *options[] = {"variant", "metric", "unit", "order", "covariate", "by"};
     const char *columns[] = {spec->variant, spec->metric, spec->unit, spec->order, spec->covariate, spec->by};
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
-        if (columns[i] && require_column(c, spec->table, options[i], columns[i]))
+        if (columns[i] && require_column(c, who(spec), spec->table, options[i], columns[i]))
             return -1;
     if (spec->order && !spec->unit)
-        return ctx_error(c, "abtest: order=%s orders each unit's exposures: it needs unit=", spec->order);
+        return ctx_error(c, "%s: order=%s orders each unit's exposures: it needs unit=", who(spec), spec->order);
     struct collector col = {.variants.null_index = -1, .segments.null_index = -1};
     int all_binary;
     int rc = read_rows(c, spec, &col, ab, &all_binary);
     if (rc == 0 && ab->units == 0)
-        rc = ctx_error(c, "abtest: %s has no row with both a variant and a %s value", spec->table, spec->metric);
+        rc = ctx_error(c, "%s: %s has no row with both a variant and a %s value", who(spec), spec->table,
+                       spec->metric);
     if (rc == 0) {
         ab->kind = spec->kind != AB_AUTO ? spec->kind : all_binary ? AB_PROPORTION : AB_MEAN;
         ab->test = ab->kind == AB_MEAN && spec->test == AB_TEST_MANNWHITNEY ? AB_TEST_MANNWHITNEY : AB_TEST_WELCH;
         if (ab->kind == AB_PROPORTION && spec->test != AB_TEST_DEFAULT)
-            rc = ctx_error(c, "abtest: test=%s compares means, but %s holds only 0 and 1 (a proportion, "
-                              "compared by the z-test); add kind=mean to compare it as a mean",
+            rc = ctx_error(c, "%s: test=%s compares means, but %s holds only 0 and 1 (a proportion, "
+                              "compared by the z-test); add kind=mean to compare it as a mean", who(spec),
                            spec->test == AB_TEST_WELCH ? "welch" : "mannwhitney", spec->metric);
     }
     if (rc == 0)
@@ -773,13 +780,13 @@ int abtest_from_counts(ctx *c, int n, char *const *names, const int64_t *convers
     name_map_index(&col.segments, NULL);
     for (int i = 0; i < n && rc == 0; i++) {
         if (units[i] <= 0 || conversions[i] < 0 || conversions[i] > units[i]) {
-            rc = ctx_error(c, "abtest: %s=%lld/%lld: expected CONVERSIONS/UNITS with 0 <= conversions <= units "
-                              "and units > 0", names[i], (long long)conversions[i], (long long)units[i]);
+            rc = ctx_error(c, "%s: %s=%lld/%lld: expected CONVERSIONS/UNITS with 0 <= conversions <= units "
+                              "and units > 0", who(spec), names[i], (long long)conversions[i], (long long)units[i]);
             break;
         }
         int before = col.variants.n, v = name_map_index(&col.variants, names[i]);
         if (col.variants.n == before) {
-            rc = ctx_error(c, "abtest: variant %s is given twice", names[i]);
+            rc = ctx_error(c, "%s: variant %s is given twice", who(spec), names[i]);
             break;
         }
         struct ab_arm *arm = collector_arm(&col, 0, v);
@@ -813,4 +820,138 @@ void abtest_free(struct ab_experiment *ab)
     free(ab->expected_share);
     free(ab->variant_units);
     memset(ab, 0, sizeof *ab);
+}
+
+void abtest_srm_warning(const struct ab_experiment *ab, struct strbuf *b)
+{
+    strbuf_puts(b, "sample ratio mismatch: ");
+    for (int v = 0; v < ab->nvariants; v++)
+        strbuf_printf(b, "%s%s %lld", v ? ", " : "", ab->variants[v], (long long)ab->variant_units[v]);
+    strbuf_puts(b, " units against an expected ");
+    for (int v = 0; v < ab->nvariants; v++)
+        strbuf_printf(b, "%s%.4g%%", v ? "/" : "", 100 * ab->expected_share[v]);
+    strbuf_printf(b, " (chi-square p = %.3g < %g): the assignment or the logging is broken, "
+                     "so the results below cannot be trusted", ab->srm.p_value, AB_SRM_ALPHA);
+}
+
+/* ---- from a command line ---- */
+
+static const char *const kind_names[] = {"auto", "proportion", "mean", NULL};
+const char *const abtest_correction_names[] = {"none", "holm", "bh", NULL};
+static const char *const test_names[] = {"welch", "mannwhitney", NULL};
+
+int abtest_opt_real(ctx *c, const struct cmd_args *a, const char *cmd, const char *key, double lo, double hi,
+                    double *out)
+{
+    const char *v = cmd_opt(a, key);
+    char *end;
+    double x = v ? strtod(v, &end) : NAN;
+    if (!v || end == v || *end || !(x > lo && x < hi)) {
+        if (isinf(hi))
+            return ctx_error(c, "%s: %s=%s: expected a number above %g", cmd, key, v ? v : "", lo);
+        return ctx_error(c, "%s: %s=%s: expected a number between %g and %g", cmd, key, v ? v : "", lo, hi);
+    }
+    *out = x;
+    return 0;
+}
+
+/* One of the names, as its index, for option key. */
+static int opt_choice(ctx *c, const struct cmd_args *a, const char *cmd, const char *key, const char *const *names,
+                      int *out)
+{
+    const char *v = cmd_opt(a, key);
+    for (int i = 0; names[i]; i++) {
+        if (strcmp(v, names[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    }
+    struct strbuf b = {0};
+    for (int i = 0; names[i]; i++)
+        strbuf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+    ctx_error(c, "%s: %s=%s: expected one of %s", cmd, key, v, strbuf_str(&b));
+    strbuf_free(&b);
+    return -1;
+}
+
+/* expected=50/50 or 1/1/2: positive shares, control first. */
+static int parse_shares(ctx *c, const char *cmd, const char *text, double *shares, int *n)
+{
+    const char *p = text;
+    for (*n = 0;; p++) {
+        char *end;
+        double x = strtod(p, &end);
+        if (end == p || !(x > 0) || !isfinite(x) || *n == AB_MAX_SHARES || (*end && *end != '/'))
+            return ctx_error(c, "%s: expected=%s: expected positive shares separated by '/', control first "
+                                "(expected=50/50, expected=1/1/2)", cmd, text);
+        shares[(*n)++] = x;
+        if (!*end)
+            return 0;
+        p = end;
+    }
+}
+
+int abtest_read_options(ctx *c, const struct cmd_args *a, const char *cmd, struct ab_request *r)
+{
+    struct ab_spec *spec = &r->spec;
+    *spec = (struct ab_spec){.cmd = cmd, .variant = cmd_opt(a, "variant"), .metric = cmd_opt(a, "metric"),
+                             .control = cmd_opt(a, "control"), .unit = cmd_opt(a, "unit"),
+                             .order = cmd_opt(a, "order"), .covariate = cmd_opt(a, "covariate"),
+                             .by = cmd_opt(a, "by")};
+    int kind, correction, test;
+    if (abtest_opt_real(c, a, cmd, "alpha", 0, 1, &spec->alpha) || opt_choice(c, a, cmd, "kind", kind_names, &kind) ||
+        opt_choice(c, a, cmd, "correction", abtest_correction_names, &correction) ||
+        opt_choice(c, a, cmd, "test", test_names, &test))
+        return -1;
+    spec->kind = kind == 0 ? AB_AUTO : kind == 1 ? AB_PROPORTION : AB_MEAN;
+    spec->correction = correction == 0 ? P_ADJUST_NONE : correction == 1 ? P_ADJUST_HOLM : P_ADJUST_BH;
+    spec->test = !cmd_opt_given(a, "test") ? AB_TEST_DEFAULT : test == 0 ? AB_TEST_WELCH : AB_TEST_MANNWHITNEY;
+    if (cmd_opt_given(a, "expected")) {
+        if (parse_shares(c, cmd, cmd_opt(a, "expected"), r->shares, &spec->nexpected))
+            return -1;
+        spec->expected = r->shares;
+    }
+    return 0;
+}
+
+/* Notes on what was left out of the analysis, for stderr. */
+static void note_exclusions(ctx *c, const struct ab_spec *spec, const struct ab_experiment *ab)
+{
+    const struct {
+        int64_t n;
+        const char *one, *many, *column, *why;
+    } left_out[] = {
+        {ab->no_variant, "row without a %s was", "rows without a %s were", spec->variant, ""},
+        {ab->no_unit, "row without a %s was", "rows without a %s were", spec->unit, ""},
+        {ab->mixed_units, "unit seen in more than one variant was", "units seen in more than one variant were", "",
+         ""},
+        {ab->duplicate_rows, "repeated exposure was", "repeated exposures were", "",
+         " (each unit counts once, at its first exposure)"},
+        {ab->no_metric, "row without a %s value was", "rows without a %s value were", spec->metric, ""},
+    };
+    for (size_t i = 0; i < sizeof left_out / sizeof left_out[0]; i++) {
+        if (!left_out[i].n)
+            continue;
+        char what[160];
+        snprintf(what, sizeof what, left_out[i].n == 1 ? left_out[i].one : left_out[i].many, left_out[i].column);
+        ctx_note(c, "%s: %lld %s left out%s", who(spec), (long long)left_out[i].n, what, left_out[i].why);
+    }
+}
+
+int abtest_from_args(ctx *c, const struct cmd_args *a, const char *cmd, const char *usage, const char *table,
+                     struct ab_request *r, struct ab_experiment *ab)
+{
+    memset(ab, 0, sizeof *ab);
+    if (abtest_read_options(c, a, cmd, r))
+        return -1;
+    struct ab_spec *spec = &r->spec;
+    spec->table = table;
+    if (!spec->variant || !spec->metric)
+        return ctx_error(c, "%s: %s= is required: the column %s; usage: %s", cmd, spec->variant ? "metric" : "variant",
+                         spec->variant ? "to compare (0/1 conversions or any number)" : "naming each row's variant",
+                         usage);
+    if (abtest_from_table(c, spec, ab))
+        return -1;
+    note_exclusions(c, spec, ab);
+    return 0;
 }

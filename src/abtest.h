@@ -9,7 +9,10 @@
  * against control (difference, relative lift, p-value, power, Bayesian probability
  * and expected loss), the chi-square test across all variants for proportions,
  * CUPED with a covariate, and the correction of p-values over every comparison.
- * The statistics themselves live in stats.c, power.c, bayes.c and cuped.c. */
+ * The statistics themselves live in stats.c, power.c, bayes.c and cuped.c.
+ *
+ * abtest_from_args() is the one way a command line becomes an analysed experiment:
+ * `abtest` prints what it returns, `plot ci` draws it, both from the same options. */
 #ifndef PERSONA_ABTEST_H
 #define PERSONA_ABTEST_H
 
@@ -30,6 +33,7 @@ enum ab_test { AB_TEST_DEFAULT, AB_TEST_WELCH, AB_TEST_MANNWHITNEY };
 
 /* What to analyse and how; strings are borrowed. */
 struct ab_spec {
+    const char *cmd;            /* names the command in messages ("plot ci"); NULL: "abtest" */
     const char *table, *variant, *metric;   /* table mode */
     const char *control;        /* NULL: the variant named "control", else the first by name */
     const char *unit;           /* NULL: every row is a unit */
@@ -118,5 +122,64 @@ int abtest_from_counts(ctx *c, int n, char *const *names, const int64_t *convers
                        const int64_t *units, const struct ab_spec *spec, struct ab_experiment *ab);
 
 void abtest_free(struct ab_experiment *ab);
+
+struct strbuf;
+
+/* Appends the sample-ratio warning of ab (flagged by srm_flag) to b: "sample ratio
+ * mismatch: control 9995, treatment 7988 units against an expected 50%/50% (…):
+ * …cannot be trusted". */
+void abtest_srm_warning(const struct ab_experiment *ab, struct strbuf *b);
+
+/* ---- from a command line: abtest and plot ci ---- */
+
+struct cmd_args;
+
+/* The options that say what to analyse, as entries of a command's option table;
+ * WHO starts each help text ("" for abtest, "ci: " for plot).  abtest puts
+ * covariate= between the two halves. */
+#define AB_OPTIONS_DESIGN(WHO)                                                                                        \
+    {"variant", NULL, WHO "the column naming each row's variant"},                                                    \
+    {"metric", NULL, WHO "the column to compare: 0/1 conversions, or any number"},                                    \
+    {"control", NULL, WHO "the control variant; default: the one called 'control', else the first by name"},         \
+    {"kind", "auto", WHO "auto (a 0/1 metric is a proportion), proportion or mean"},                                  \
+    {"alpha", "0.05", WHO "significance level; intervals are at 1 - alpha"},                                          \
+    {"unit", NULL,                                                                                                    \
+     WHO "one row per unit of this column: its first exposure counts, units in two variants are left out"},           \
+    {"order", NULL,                                                                                                   \
+     WHO "the column (a timestamp) that says which of a unit's exposures is first; default: row order"},              \
+    {"expected", NULL, WHO "expected split for the sample-ratio check, control first: 50/50, 1/1/2; default: equal"}
+#define AB_OPTIONS_ANALYSIS(WHO)                                                                                      \
+    {"by", NULL, WHO "a column to segment by: one result per value"},                                                 \
+    {"correction", "none", WHO "adjust p-values over all comparisons (variants x segments): none, holm or bh"},       \
+    {"test", "welch", WHO "for means: welch (t-test) or mannwhitney (rank test)"}
+
+/* correction= by enum p_adjust: "none", "holm", "bh". */
+extern const char *const abtest_correction_names[];
+
+/* A command line's experiment: the spec and the shares its expected= points to (so
+ * the struct is not to be copied). */
+enum { AB_MAX_SHARES = 100 };
+struct ab_request {
+    struct ab_spec spec;
+    double shares[AB_MAX_SHARES];
+};
+
+/* A real option value within (lo, hi), both open, into *out; -1 with c->err set
+ * ("CMD: alpha=5: expected a number between 0 and 1").  samplesize and power read
+ * theirs with it too. */
+int abtest_opt_real(ctx *c, const struct cmd_args *a, const char *cmd, const char *key, double lo, double hi,
+                    double *out);
+
+/* Reads the options of AB_OPTIONS_DESIGN, AB_OPTIONS_ANALYSIS and covariate= (when the
+ * command has it) into r->spec, with cmd naming the command in messages; the table
+ * is left NULL.  Strings point into a.  Returns 0 or -1 with c->err set. */
+int abtest_read_options(ctx *c, const struct cmd_args *a, const char *cmd, struct ab_request *r);
+
+/* Reads the options (abtest_read_options()), checks that variant= and metric= are
+ * given (else an error ending in "usage: USAGE"), and reads and analyses table's
+ * experiment (abtest_from_table()); rows left out of it are passed to ctx_note().
+ * Returns 0 or -1 with c->err set; free *ab with abtest_free() either way. */
+int abtest_from_args(ctx *c, const struct cmd_args *a, const char *cmd, const char *usage, const char *table,
+                     struct ab_request *r, struct ab_experiment *ab);
 
 #endif

@@ -1,6 +1,7 @@
 /* cmd-experiment.c — the experiments family: `abtest`, `samplesize`, `power`.
  *
- * Options in, abtest.c or power.c run, results out as blocks.  A number that is not
+ * Options in, abtest.c or power.c run, results out as blocks; abtest's options are
+ * read by abtest_from_args(), which `plot ci` calls too.  A number that is not
  * defined (a variance of zero, a ratio whose denominator may be 0) is a NULL cell
  * with a note saying why, never a NaN.  In JSON an interval is a [low, high] pair;
  * the flat formats (table, CSV, TSV) give it two columns, NAME_low and NAME_high. */
@@ -16,59 +17,9 @@
 #include "sink.h"
 #include "strbuf.h"
 
-enum { MAX_COLS = 24, MAX_SHARES = 100 };
+enum { MAX_COLS = 24 };
 
 /* ---- option values ---- */
-
-/* A real option value within (lo, hi), both open. */
-static int opt_real(ctx *c, const struct cmd_args *a, const char *key, double lo, double hi, double *out)
-{
-    const char *v = cmd_opt(a, key);
-    char *end;
-    double x = v ? strtod(v, &end) : NAN;
-    if (!v || end == v || *end || !(x > lo && x < hi)) {
-        if (isinf(hi))
-            return ctx_error(c, "%s: %s=%s: expected a number above %g", a->entry->name, key, v ? v : "", lo);
-        return ctx_error(c, "%s: %s=%s: expected a number between %g and %g", a->entry->name, key, v ? v : "", lo, hi);
-    }
-    *out = x;
-    return 0;
-}
-
-/* expected=50/50 or 1/1/2: positive shares, control first. */
-static int parse_shares(ctx *c, const char *text, double *shares, int *n)
-{
-    const char *p = text;
-    for (*n = 0;; p++) {
-        char *end;
-        double x = strtod(p, &end);
-        if (end == p || !(x > 0) || !isfinite(x) || *n == MAX_SHARES || (*end && *end != '/'))
-            return ctx_error(c, "abtest: expected=%s: expected positive shares separated by '/', control first "
-                                "(expected=50/50, expected=1/1/2)", text);
-        shares[(*n)++] = x;
-        if (!*end)
-            return 0;
-        p = end;
-    }
-}
-
-/* One of the names, as its index, for option key. */
-static int opt_choice(ctx *c, const struct cmd_args *a, const char *key, const char *const *names, int *out)
-{
-    const char *v = cmd_opt(a, key);
-    for (int i = 0; names[i]; i++) {
-        if (strcmp(v, names[i]) == 0) {
-            *out = i;
-            return 0;
-        }
-    }
-    struct strbuf b = {0};
-    for (int i = 0; names[i]; i++)
-        strbuf_printf(&b, "%s%s", i ? ", " : "", names[i]);
-    ctx_error(c, "%s: %s=%s: expected one of %s", a->entry->name, key, v, strbuf_str(&b));
-    strbuf_free(&b);
-    return -1;
-}
 
 /* "3/120" → conversions and units; 0 when the text has that shape. */
 static int parse_count(const char *text, int64_t *conversions, int64_t *units)
@@ -162,37 +113,17 @@ static struct cell num(double d) { return isfinite(d) ? cell_real(d) : cell_null
 /* ---- abtest ---- */
 
 static const struct cmd_option abtest_options[] = {
-    {"variant", NULL, "the column naming each row's variant"},
-    {"metric", NULL, "the column to compare: 0/1 conversions, or any number"},
-    {"control", NULL, "the control variant; default: the one called 'control', else the first by name"},
-    {"kind", "auto", "auto (a 0/1 metric is a proportion), proportion or mean"},
-    {"alpha", "0.05", "significance level; intervals are at 1 - alpha"},
-    {"unit", NULL, "one row per unit of this column: its first exposure counts, units in two variants are left out"},
-    {"order", NULL, "the column (a timestamp) that says which of a unit's exposures is first; default: row order"},
-    {"expected", NULL, "expected split for the sample-ratio check, control first: 50/50, 1/1/2; default: equal"},
+    AB_OPTIONS_DESIGN(""),
     {"covariate", NULL, "pre-period metric for CUPED variance reduction"},
-    {"by", NULL, "a column to segment by: one result per value"},
-    {"correction", "none", "adjust p-values over all comparisons (variants x segments): none, holm or bh"},
-    {"test", "welch", "for means: welch (t-test) or mannwhitney (rank test)"},
+    AB_OPTIONS_ANALYSIS(""),
     {NULL},
 };
-
-static const char *const kind_names[] = {"auto", "proportion", "mean", NULL};
-static const char *const correction_names[] = {"none", "holm", "bh", NULL};
-static const char *const test_names[] = {"welch", "mannwhitney", NULL};
-
 
 static void write_warning(ctx *c, const struct ab_experiment *ab)
 {
     struct strbuf b = {0};
-    strbuf_puts(&b, "warning: sample ratio mismatch: ");
-    for (int v = 0; v < ab->nvariants; v++)
-        strbuf_printf(&b, "%s%s %lld", v ? ", " : "", ab->variants[v], (long long)ab->variant_units[v]);
-    strbuf_puts(&b, " units against an expected ");
-    for (int v = 0; v < ab->nvariants; v++)
-        strbuf_printf(&b, "%s%.4g%%", v ? "/" : "", 100 * ab->expected_share[v]);
-    strbuf_printf(&b, " (chi-square p = %.3g < %g): the assignment or the logging is broken, "
-                      "so the results below cannot be trusted", ab->srm.p_value, AB_SRM_ALPHA);
+    strbuf_puts(&b, "warning: ");
+    abtest_srm_warning(ab, &b);
     sink_text(c->out, "warning", strbuf_str(&b));
     ctx_note(c, "abtest: %s", strbuf_str(&b) + strlen("warning: "));
     strbuf_free(&b);
@@ -208,7 +139,7 @@ static void write_experiment(ctx *c, const struct ab_spec *spec, const struct ab
     sink_field(c->out, "kind", cell_text(ab->kind == AB_PROPORTION ? "proportion" : "mean"));
     sink_field(c->out, "control", cell_text(ab->variants[0]));
     sink_field(c->out, "alpha", cell_real(spec->alpha));
-    sink_field(c->out, "correction", cell_text(correction_names[spec->correction]));
+    sink_field(c->out, "correction", cell_text(abtest_correction_names[spec->correction]));
     sink_field(c->out, "units", cell_int(ab->units));
     if (!counts) {
         sink_field(c->out, "rows", cell_int(ab->rows));
@@ -390,30 +321,6 @@ static void write_cuped(ctx *c, const struct ab_experiment *ab, int by)
     rows_end(&r);
 }
 
-/* Notes on what was left out of the analysis, for stderr. */
-static void note_exclusions(ctx *c, const struct ab_spec *spec, const struct ab_experiment *ab)
-{
-    const struct {
-        int64_t n;
-        const char *one, *many, *column, *why;
-    } left_out[] = {
-        {ab->no_variant, "row without a %s was", "rows without a %s were", spec->variant, ""},
-        {ab->no_unit, "row without a %s was", "rows without a %s were", spec->unit, ""},
-        {ab->mixed_units, "unit seen in more than one variant was", "units seen in more than one variant were", "",
-         ""},
-        {ab->duplicate_rows, "repeated exposure was", "repeated exposures were", "",
-         " (each unit counts once, at its first exposure)"},
-        {ab->no_metric, "row without a %s value was", "rows without a %s value were", spec->metric, ""},
-    };
-    for (size_t i = 0; i < sizeof left_out / sizeof left_out[0]; i++) {
-        if (!left_out[i].n)
-            continue;
-        char what[160];
-        snprintf(what, sizeof what, left_out[i].n == 1 ? left_out[i].one : left_out[i].many, left_out[i].column);
-        ctx_note(c, "abtest: %lld %s left out%s", (long long)left_out[i].n, what, left_out[i].why);
-    }
-}
-
 static void write_experiment_result(ctx *c, const struct ab_spec *spec, const struct ab_experiment *ab, int counts)
 {
     if (ab->srm_flag)
@@ -498,40 +405,19 @@ static int abtest_counts(ctx *c, const struct cmd_args *a, struct ab_spec *spec)
 
 static int abtest_exec(ctx *c, const struct cmd_args *a)
 {
-    struct ab_spec spec = {.table = a->argv[0], .variant = cmd_opt(a, "variant"), .metric = cmd_opt(a, "metric"),
-                           .control = cmd_opt(a, "control"), .unit = cmd_opt(a, "unit"), .order = cmd_opt(a, "order"),
-                           .covariate = cmd_opt(a, "covariate"), .by = cmd_opt(a, "by")};
-    double shares[MAX_SHARES];
-    int kind, correction, test;
-    if (opt_real(c, a, "alpha", 0, 1, &spec.alpha) || opt_choice(c, a, "kind", kind_names, &kind) ||
-        opt_choice(c, a, "correction", correction_names, &correction) || opt_choice(c, a, "test", test_names, &test))
-        return -1;
-    spec.kind = kind == 0 ? AB_AUTO : kind == 1 ? AB_PROPORTION : AB_MEAN;
-    spec.correction = correction == 0 ? P_ADJUST_NONE : correction == 1 ? P_ADJUST_HOLM : P_ADJUST_BH;
-    spec.test = !cmd_opt_given(a, "test") ? AB_TEST_DEFAULT : test == 0 ? AB_TEST_WELCH : AB_TEST_MANNWHITNEY;
-    if (cmd_opt_given(a, "expected")) {
-        if (parse_shares(c, cmd_opt(a, "expected"), shares, &spec.nexpected))
-            return -1;
-        spec.expected = shares;
-    }
-    if (strcmp(a->argv[0], "counts") == 0 && !spec.variant && !spec.metric)
-        return abtest_counts(c, a, &spec);
+    struct ab_request r;
+    if (strcmp(a->argv[0], "counts") == 0 && !cmd_opt(a, "variant") && !cmd_opt(a, "metric"))
+        return abtest_read_options(c, a, "abtest", &r) ? -1 : abtest_counts(c, a, &r.spec);
     for (int i = 1; i < a->argc; i++)
         if (strchr(a->argv[i], '='))
             return stray_pair(c, a->argv[i]);
     if (a->argc > 1)
         return ctx_error(c, "abtest: '%s' after the table: expected options (key=value); usage: %s", a->argv[1],
                          a->entry->usage);
-    if (!spec.variant || !spec.metric)
-        return ctx_error(c, "abtest: %s= is required: the column %s; usage: %s", spec.variant ? "metric" : "variant",
-                         spec.variant ? "to compare (0/1 conversions or any number)" : "naming each row's variant",
-                         a->entry->usage);
     struct ab_experiment ab;
-    int rc = abtest_from_table(c, &spec, &ab);
-    if (rc == 0) {
-        note_exclusions(c, &spec, &ab);
-        write_experiment_result(c, &spec, &ab, 0);
-    }
+    int rc = abtest_from_args(c, a, "abtest", a->entry->usage, a->argv[0], &r, &ab);
+    if (rc == 0)
+        write_experiment_result(c, &r.spec, &ab, 0);
     abtest_free(&ab);
     return rc;
 }
@@ -566,16 +452,18 @@ static int read_design(ctx *c, const struct cmd_args *a, struct design *d)
     const char *cmd = a->entry->name;
     d->means = cmd_opt_given(a, "sd");
     d->baseline = NAN;
-    if (opt_real(c, a, "alpha", 0, 1, &d->alpha) || opt_real(c, a, "power", 0, 1, &d->power) ||
-        opt_real(c, a, "ratio", 0, INFINITY, &d->ratio) || cmd_opt_int(c, a, "variants", &d->variants))
+    if (abtest_opt_real(c, a, cmd, "alpha", 0, 1, &d->alpha) ||
+        abtest_opt_real(c, a, cmd, "power", 0, 1, &d->power) ||
+        abtest_opt_real(c, a, cmd, "ratio", 0, INFINITY, &d->ratio) || cmd_opt_int(c, a, "variants", &d->variants))
         return -1;
     if (d->variants < 2 || d->variants > 100)
         return ctx_error(c, "%s: variants=%lld: expected 2 (control and one variant) up to 100", cmd,
                          (long long)d->variants);
     if (d->means) {
-        if (opt_real(c, a, "sd", 0, INFINITY, &d->sd))
+        if (abtest_opt_real(c, a, cmd, "sd", 0, INFINITY, &d->sd))
             return -1;
-        if (cmd_opt_given(a, "baseline") && opt_real(c, a, "baseline", -INFINITY, INFINITY, &d->baseline))
+        if (cmd_opt_given(a, "baseline") &&
+            abtest_opt_real(c, a, cmd, "baseline", -INFINITY, INFINITY, &d->baseline))
             return -1;
     } else {
         if (!cmd_opt_given(a, "baseline"))

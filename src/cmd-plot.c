@@ -1,15 +1,17 @@
-/* cmd-plot.c — `plot KIND …`: the segmentation plots, drawn by gnuplot.
+/* cmd-plot.c — `plot KIND …`: the segmentation plots and the experiment forest
+ * plot, drawn by gnuplot.
  *
  * Each kind gathers its numbers in C (from the workspace, or by running the same
- * computation as `elbow`), writes them into the script as inline data, and hands the
- * script to plot_script.c, which sends it to the gnuplot process and puts the text,
- * or the PNG/SVG file, where it belongs. */
+ * computation as `elbow` or `abtest`), writes them into the script as inline data,
+ * and hands the script to plot_script.c, which sends it to the gnuplot process and
+ * puts the text, or the PNG/SVG file, where it belongs. */
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "abtest.h"
 #include "cmd.h"
 #include "dbscan.h"
 #include "elbow.h"
@@ -47,6 +49,9 @@ static const struct cmd_option plot_options[] = {
     {"seed", "0", "random seed (k-means restarts, point sampling)"},
     {"n_init", NULL, "elbow, silhouette: k-means restarts per k (10)"},
     {"silhouette_sample", NULL, "elbow, silhouette: rows above which the silhouette is sampled (20000)"},
+    AB_OPTIONS_DESIGN("ci: "),
+    AB_OPTIONS_ANALYSIS("ci: "),
+    {"lift", "relative", "ci: relative (the lift in %) or absolute (the difference) against control"},
     {NULL},
 };
 
@@ -972,6 +977,273 @@ static int plot_dendrogram(ctx *c, const struct cmd_args *a)
     return rc;
 }
 
+/* ---- plot ci ---- */
+
+/* How a comparison is drawn: by its significance and direction, or not at all. */
+enum ci_group { CI_ABOVE, CI_BELOW, CI_FLAT, CI_GROUPS, CI_UNDRAWN = CI_GROUPS };
+
+static const char *const ci_block[CI_GROUPS] = {"above", "below", "flat"};
+static const char *const ci_rgb[CI_GROUPS] = {"#59a14f", "#e15759", "#7f7f7f"};
+
+/* One comparison of the forest plot; numbers as abtest reports them (a relative lift
+ * as a fraction), scaled only in the script. */
+struct ci_row {
+    char label[200];
+    double est, lo, hi;
+    enum ci_group group;
+    char why[300];              /* CI_UNDRAWN: the reason */
+    const char *hint;           /* CI_UNDRAWN: what would draw it, or NULL */
+    double y;
+};
+
+/* What the x axis shows: the relative lift in %, or the difference (in percentage
+ * points for a rate). */
+struct ci_axis {
+    int relative;
+    double scale;               /* 100 for % and percentage points */
+    const char *unit;           /* "%", " pp" or "" */
+};
+
+static const char ci_usage[] = "plot ci TABLE variant=COL metric=COL [control=VALUE] [by=COL] "
+                               "[lift=relative|absolute] [out=FILE.png|FILE.svg] (and abtest's options)";
+
+/* The rows of the plot, top to bottom: the segments in order, within each the
+ * variants against control; a blank row's height between segments when each has
+ * several variants.  Returns the number of rows; *top is the highest y. */
+static int ci_rows(const struct ab_experiment *ab, const struct ab_spec *spec, int relative, struct ci_row **out,
+                   double *top)
+{
+    int nv = ab->nvariants - 1, n = ab->nsegments * nv;
+    struct ci_row *rows = xcalloc((size_t)n, sizeof *rows);
+    double gap = spec->by && nv > 1 ? 0.6 : 0, pos = 0;
+    for (int s = 0; s < ab->nsegments; s++) {
+        const struct ab_segment *seg = &ab->segments[s];
+        for (int v = 1; v <= nv; v++) {
+            struct ci_row *r = &rows[s * nv + v - 1];
+            const struct ab_comparison *cmp = &seg->cmp[v - 1];
+            if (spec->by)
+                snprintf(r->label, sizeof r->label, "%s: %s vs %s", seg->name ? seg->name : "(no value)",
+                         ab->variants[v], ab->variants[0]);
+            else
+                snprintf(r->label, sizeof r->label, "%s vs %s", ab->variants[v], ab->variants[0]);
+            r->y = -pos;
+            pos += 1;
+            r->est = relative ? cmp->rel_lift : cmp->diff;
+            r->lo = relative ? cmp->rel_ci.lo - 1.0 : cmp->diff_ci.lo;
+            r->hi = relative ? cmp->rel_ci.hi - 1.0 : cmp->diff_ci.hi;
+            r->group = !cmp->significant ? CI_FLAT : cmp->diff > 0 ? CI_ABOVE : CI_BELOW;
+            if (cmp->note[0]) {
+                snprintf(r->why, sizeof r->why, "%s", cmp->note);
+            } else if (relative && cmp->rel_method == RATIO_UNDEFINED) {
+                snprintf(r->why, sizeof r->why, "relative interval undefined: %s", cmp->rel_note);
+                r->hint = " (lift=absolute draws the difference)";
+            } else if (!isfinite(r->est) || !isfinite(r->lo) || !isfinite(r->hi)) {
+                snprintf(r->why, sizeof r->why, "interval undefined");
+            }
+            if (r->why[0])
+                r->group = CI_UNDRAWN;
+        }
+        pos += gap;
+    }
+    *top = pos - gap - 1;
+    for (int i = 0; i < n; i++)
+        rows[i].y += *top;
+    *out = rows;
+    return n;
+}
+
+/* A datablock string column: double quotes, embedded ones dropped. */
+static void data_string(struct strbuf *s, const char *text)
+{
+    strbuf_putc(s, '"');
+    for (const char *p = text; *p; p++)
+        if (*p != '"')
+            strbuf_putc(s, *p == '\n' || *p == '\r' ? ' ' : *p);
+    strbuf_putc(s, '"');
+}
+
+/* The datablocks $above, $below and $flat (y, estimate, low, high, label), the
+ * counts of their rows, and the x range around them and 0. */
+static void ci_data(struct strbuf *s, const struct ci_row *rows, int n, const struct ci_axis *ax,
+                    int count[CI_GROUPS])
+{
+    double lo = 0, hi = 0;
+    for (int g = 0; g < CI_GROUPS; g++) {
+        count[g] = 0;
+        for (int i = 0; i < n; i++) {
+            const struct ci_row *r = &rows[i];
+            if (r->group != (enum ci_group)g)
+                continue;
+            if (count[g]++ == 0)
+                strbuf_printf(s, "$%s << EOD\n", ci_block[g]);
+            strbuf_printf(s, "%g %.17g %.17g %.17g ", r->y, r->est, r->lo, r->hi);
+            data_string(s, r->label);
+            strbuf_putc(s, '\n');
+            lo = fmin(lo, r->lo * ax->scale);
+            hi = fmax(hi, r->hi * ax->scale);
+        }
+        if (count[g])
+            strbuf_puts(s, "EOD\n");
+    }
+    double pad = hi > lo ? 0.06 * (hi - lo) : 1;
+    strbuf_printf(s, "set xrange [%.10g:%.10g]\n", lo - pad, hi + pad);
+}
+
+/* Each drawn row's estimate and interval in figures right of the plot ("+19.7%
+ * [+5.4%, +34.0%]", "+2.17 pp [+0.73, +3.60]": decimals enough to tell the ends of
+ * the narrowest interval apart), and why a row is not drawn in its place. */
+static void ci_row_labels(struct strbuf *s, const struct ci_row *rows, int n, const struct ci_axis *ax, int text)
+{
+    double narrowest = INFINITY;
+    for (int i = 0; i < n; i++)
+        if (rows[i].group != CI_UNDRAWN && rows[i].hi > rows[i].lo)
+            narrowest = fmin(narrowest, (rows[i].hi - rows[i].lo) * ax->scale);
+    int decimals = isfinite(narrowest) ? 2 - (int)floor(log10(narrowest)) : 2;
+    decimals = decimals < 0 ? 0 : decimals > 6 ? 6 : decimals;
+    const char *ends = ax->relative ? ax->unit : "";
+    int widest = 0;
+    for (int i = 0; i < n; i++) {
+        const struct ci_row *r = &rows[i];
+        if (r->group == CI_UNDRAWN) {
+            strbuf_puts(s, "set label ");
+            plot_quote(s, r->why);
+            strbuf_printf(s, " at graph 0, first %g offset 1,0 left front textcolor rgb '#7f7f7f'\n", r->y);
+            continue;
+        }
+        if (text)       /* too narrow for them; abtest prints the numbers */
+            continue;
+        char figures[160];
+        int len = snprintf(figures, sizeof figures, "%+.*f%s [%+.*f%s, %+.*f%s]", decimals, r->est * ax->scale,
+                           ax->unit, decimals, r->lo * ax->scale, ends, decimals, r->hi * ax->scale, ends);
+        widest = len > widest ? len : widest;
+        strbuf_puts(s, "set label ");
+        plot_quote(s, figures);
+        strbuf_printf(s, " at graph 1, first %g offset 1.5,0 left textcolor rgb '%s'\n", r->y,
+                      r->group == CI_FLAT ? "#555555" : ci_rgb[r->group]);
+    }
+    if (widest)
+        strbuf_printf(s, "set rmargin %d\n", widest + 3);
+}
+
+/* The plot command: one error-bar series per group that has rows, its legend
+ * saying what significant means here. */
+static void ci_plot_command(struct strbuf *s, const struct ab_experiment *ab, const struct ab_spec *spec,
+                            const int count[CI_GROUPS], const struct ci_axis *ax, int text)
+{
+    char sig[80];
+    snprintf(sig, sizeof sig, "%sp < %g", spec->correction == P_ADJUST_HOLM ? "Holm-adjusted "
+                                          : spec->correction == P_ADJUST_BH ? "BH-adjusted " : "", spec->alpha);
+    strbuf_puts(s, "plot ");
+    for (int g = 0, first = 1; g < CI_GROUPS; g++) {
+        if (!count[g])
+            continue;
+        strbuf_printf(s, "%s$%s using ($2*%g):1:($3*%g):($4*%g) with xerrorbars", first ? "" : ", ", ci_block[g],
+                      ax->scale, ax->scale, ax->scale);
+        strbuf_printf(s, "%s lc rgb '%s'", text ? "" : " pt 7 ps 1.4 lw 2", ci_rgb[g]);
+        char key[160];
+        if (g == CI_FLAT)
+            snprintf(key, sizeof key, "not significant");
+        else
+            snprintf(key, sizeof key, "significantly %s %s (%s)", g == CI_ABOVE ? "above" : "below",
+                     ab->variants[0], sig);
+        strbuf_puts(s, " title ");
+        plot_quote(s, key);
+        first = 0;
+    }
+    strbuf_puts(s, "\n");
+}
+
+/* The forest plot: each comparison's estimate with its interval as a horizontal
+ * error bar, a line at 0, significant ones coloured by direction, the numbers
+ * abtest computes with the same options.  The datablocks hold them as abtest
+ * reports them; the script scales them to % or percentage points. */
+static int plot_ci(ctx *c, const struct cmd_args *a)
+{
+    if (a->argc != 2)
+        return ctx_error(c, "plot ci: usage: %s", ci_usage);
+    const char *lift = cmd_opt(a, "lift");
+    if (strcmp(lift, "relative") != 0 && strcmp(lift, "absolute") != 0)
+        return ctx_error(c, "plot ci: lift=%s: expected relative or absolute", lift);
+    struct ci_axis ax = {.relative = lift[0] == 'r'};
+    struct plot_target t;
+    if (plot_target_open(c, a, &t))
+        return -1;
+    struct ab_request req;
+    struct ab_experiment ab;
+    struct ci_row *rows = NULL;
+    int n = 0, drawn = 0, rc = abtest_from_args(c, a, "plot ci", ci_usage, a->argv[1], &req, &ab);
+    const struct ab_spec *spec = &req.spec;
+    double top = 0;
+    if (rc == 0) {
+        n = ci_rows(&ab, spec, ax.relative, &rows, &top);
+        for (int i = 0; i < n; i++)
+            drawn += rows[i].group != CI_UNDRAWN;
+        if (drawn == 0)
+            rc = ctx_error(c, "plot ci: no comparison has an interval to draw (%s: %s%s)%s", rows[0].label,
+                           rows[0].why, rows[0].hint ? rows[0].hint : "", n > 1 ? ", nor has any other" : "");
+        for (int i = 0; rc == 0 && i < n; i++)
+            if (rows[i].group == CI_UNDRAWN)
+                ctx_note(c, "plot ci: %s: not drawn: %s%s", rows[i].label, rows[i].why,
+                         rows[i].hint ? rows[i].hint : "");
+    }
+    if (rc == 0 && ab.srm_flag) {
+        struct strbuf w = {0};
+        abtest_srm_warning(&ab, &w);
+        ctx_note(c, "plot ci: %s", strbuf_str(&w));
+        strbuf_free(&w);
+    }
+    if (rc) {
+        plot_target_close(&t);
+        abtest_free(&ab);
+        free(rows);
+        return -1;
+    }
+    int text = t.kind == PLOT_TEXT, rate = ab.kind == AB_PROPORTION;
+    ax.scale = ax.relative || rate ? 100 : 1;
+    ax.unit = ax.relative ? "%" : rate ? " pp" : "";
+    if (!text && !cmd_opt_given(a, "height")) {     /* about 40 pixels a row */
+        int h = 230 + 40 * (int)ceil(top + 1);
+        t.height = h < 360 ? 360 : h > 4000 ? 4000 : h;
+    }
+
+    char title[512], xlabel[512];
+    snprintf(title, sizeof title, "%s: %s in %s against %s%s%s (%g%% intervals)", spec->table,
+             ax.relative ? "relative lift" : "difference", spec->metric, ab.variants[0], spec->by ? ", by " : "",
+             spec->by ? spec->by : "", 100 * (1 - spec->alpha));
+    snprintf(xlabel, sizeof xlabel, "%s in the %s of %s %s %s%s", ax.relative ? "relative lift" : "difference",
+             rate ? "rate" : "mean", spec->metric, ax.relative ? "against" : "from", ab.variants[0],
+             ax.relative ? " (%)" : rate ? " (percentage points)" : "");
+    struct strbuf s = {0};
+    int count[CI_GROUPS];
+    plot_begin(&s, &t, cmd_opt(a, "title") ? cmd_opt(a, "title") : title);
+    ci_data(&s, rows, n, &ax, count);
+    strbuf_printf(&s, "set yrange [-0.7:%g]\nset xlabel ", top + 0.7);
+    plot_quote(&s, xlabel);
+    strbuf_printf(&s, "\nset format x '%s'\nset ytics scale 0 (", ax.relative ? "%g%%" : "%g");
+    for (int i = 0; i < n; i++) {
+        strbuf_puts(&s, i ? ", " : "");
+        plot_quote(&s, rows[i].label);
+        strbuf_printf(&s, " %g", rows[i].y);
+    }
+    /* text: no grid (its dots drown the bars), bars without end ticks (they would
+     * stand in the legend's line) */
+    strbuf_printf(&s, ")\n%s\nset arrow from first 0, graph 0 to first 0, graph 1 nohead lc rgb '#333333' lw 1.5 "
+                      "back\n", text ? "unset grid\nset errorbars 0" : "set grid xtics noytics");
+    ci_row_labels(&s, rows, n, &ax, text);
+    if (ab.srm_flag)
+        strbuf_printf(&s, "set label 'sample ratio mismatch (chi-square p < %g): these results cannot be trusted' "
+                          "at graph 0.5, graph 1 center offset 0,0.8 front textcolor rgb '%s'\n", AB_SRM_ALPHA,
+                      ci_rgb[CI_BELOW]);
+    ci_plot_command(&s, &ab, spec, count, &ax, text);
+    rc = plot_finish(c, "plot", &t, &s, "ci", drawn);
+    if (rc == 0)
+        cmd_set_summary(c, "forest plot of %d comparison%s in %s", drawn, drawn == 1 ? "" : "s", spec->table);
+    strbuf_free(&s);
+    free(rows);
+    abtest_free(&ab);
+    return rc;
+}
+
 /* ---- the command ---- */
 
 static const struct {
@@ -986,6 +1258,7 @@ static const struct {
     {"hist", plot_hist},
     {"bar", plot_bar},
     {"dendrogram", plot_dendrogram},
+    {"ci", plot_ci},
 };
 
 static int plot_exec(ctx *c, const struct cmd_args *a)
@@ -1004,7 +1277,7 @@ static int plot_exec(ctx *c, const struct cmd_args *a)
 
 const struct cmd_entry cmd_plot_entry = {
     .name = "plot",
-    .usage = "plot pca|scatter|elbow|silhouette|kdist|hist|bar|dendrogram … [out=FILE.png|FILE.svg]",
+    .usage = "plot pca|scatter|elbow|silhouette|kdist|hist|bar|dendrogram|ci … [out=FILE.png|FILE.svg]",
     .summary = "draw a plot with gnuplot: to a PNG or SVG file, or as text on stdout",
     .example = "plot pca cust_pca color=cust_k5 out=segments.png",
     .min_args = 1,
