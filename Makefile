@@ -136,6 +136,7 @@ test: all
 bench: all
 	@bench/run.sh
 	@bench/cluster.sh
+	@bench/dedupe.sh
 
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_CORE    := $(call objs,$(B)/fuzzobj,$(CORE_C) $(GEN_C))
