@@ -28,7 +28,7 @@ static struct {
     int active;
     enum line_kind kind;
     char *complete_prefix;
-    HISTORY_STATE *saved[3];        /* the other kinds' histories */
+    HISTORY_STATE *saved[LINE_KINDS];   /* the other kinds' histories */
     unsigned char queue[QUEUE];
     int qhead, qlen;
     int done;
@@ -115,7 +115,7 @@ void cmdline_shutdown(void)
         history_truncate_file(L.history_path, HISTORY_MAX);
     free(L.saved[L.kind]);
     L.saved[L.kind] = history_get_history_state();
-    for (int k = 0; k < 3; k++) {     /* each kind's entries, and its list */
+    for (int k = 0; k < LINE_KINDS; k++) {     /* each kind's entries, and its list */
         if (!L.saved[k])
             continue;
         history_set_history_state(L.saved[k]);
@@ -132,7 +132,7 @@ void cmdline_shutdown(void)
     memset(&L, 0, sizeof L);
 }
 
-/* Each kind of line keeps its own history: commands, filters, searches. */
+/* Each kind of line keeps its own history: commands, filters, searches, paths. */
 static void switch_history(enum line_kind kind)
 {
     if (kind == L.kind)

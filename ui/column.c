@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "browse.h"
+#include "cmdwords.h"
 #include "colstats.h"
 #include "strbuf.h"
 #include "wb.h"
@@ -37,7 +38,9 @@ static void compute(struct wb *w, struct column_view *cv)
     struct strbuf title = {0};
     strbuf_printf(&title, "%s.%s%s%s — %s rows", table, name, *b->types[cv->col] ? " " : "", b->types[cv->col],
                   fmt_count(b->total, n, sizeof n));
-    if (b->filter)
+    if (grid_filter_label(cv->g))
+        strbuf_printf(&title, ": %s", grid_filter_label(cv->g));
+    else if (b->filter)
         strbuf_printf(&title, " where %s", b->filter);
     cv->title = xstrdup(strbuf_str(&title));
     strbuf_free(&title);
@@ -151,9 +154,37 @@ static void column_draw(struct wb *w, struct view *v, struct rect r)
     draw_histogram(cv, r, r.y + 3 + used);
 }
 
+/* p: gnuplot's histogram of the column, in the plot view (the command says when
+ * the column is not numeric). */
+static void plot_column(struct wb *w, struct column_view *cv)
+{
+    const struct browse *b = grid_browse(cv->g);
+    if (!b || cv->col < 0)
+        return;
+    if (b->query) {
+        wb_message(w, 1, "p plots a table's column; this grid shows a query's rows");
+        return;
+    }
+    struct strbuf line = {0};
+    strbuf_puts(&line, "plot hist ");
+    cmdwords_quote(&line, b->relation);
+    strbuf_puts(&line, " column=");
+    cmdwords_quote(&line, b->cols[cv->col]);
+    if (b->filter) {
+        strbuf_puts(&line, " where=");
+        cmdwords_quote(&line, b->filter);
+    }
+    plot_view_open(w, strbuf_str(&line));
+    strbuf_free(&line);
+}
+
 static int column_key(struct wb *w, struct view *v, int ch)
 {
     struct column_view *cv = v->state;
+    if (ch == 'p') {
+        plot_column(w, cv);
+        return 1;
+    }
     int delta = ch == KEY_RIGHT || ch == 'l' ? 1 : ch == KEY_LEFT || ch == 'h' ? -1 : 0;
     if (!delta)
         return 0;
@@ -178,7 +209,7 @@ static const struct view_ops column_ops = {
     .name = "column",
     .draw = column_draw,
     .key = column_key,
-    .hints = "←→ previous/next column  Esc back",
+    .hints = "←→ previous/next column  p plot its histogram  Esc back",
     .free = column_free,
 };
 

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "browse.h"
+#include "catalog.h"
+#include "cmdwords.h"
 #include "strbuf.h"
 #include "wb.h"
 
@@ -27,6 +29,7 @@ struct grid {
     int *natural;               /* widest text seen, by browse column */
     int cap;                    /* widest a column is drawn, from the pane width */
     char *search;
+    char *label, *label_filter; /* what the rows of this filter are ("segment X") */
 };
 
 struct grid *grid_new(void)
@@ -53,6 +56,8 @@ static void grid_free(void *state)
     free(g->order);
     free(g->natural);
     free(g->search);
+    free(g->label);
+    free(g->label_filter);
     free(g);
 }
 
@@ -61,6 +66,11 @@ const char *grid_table(const struct grid *g)
     return !g->b ? NULL : g->b->query ? "query" : g->b->relation;
 }
 const struct browse *grid_browse(const struct grid *g) { return g->b; }
+
+const char *grid_filter_label(const struct grid *g)
+{
+    return g->b && g->b->filter && g->label && strcmp(g->b->filter, g->label_filter) == 0 ? g->label : NULL;
+}
 int grid_column(const struct grid *g) { return g->b && g->b->ncols ? g->order[g->col] : -1; }
 
 int grid_step_column(struct grid *g, int delta)
@@ -246,6 +256,9 @@ static void grid_show(struct wb *w, struct grid *g, struct browse *b)
     g->b = b;
     free(g->search);
     g->search = NULL;
+    free(g->label);
+    free(g->label_filter);
+    g->label = g->label_filter = NULL;
     if (!b)
         return;
     reset_layout(g);
@@ -273,6 +286,26 @@ static int grid_open_as(struct wb *w, struct grid *g, const char *what, int quer
 int grid_open(struct wb *w, struct grid *g, const char *table) { return grid_open_as(w, g, table, 0); }
 int grid_open_query(struct wb *w, struct grid *g, const char *query) { return grid_open_as(w, g, query, 1); }
 
+int grid_open_filtered(struct wb *w, struct grid *g, const char *table, const char *filter, const char *what)
+{
+    if (grid_open(w, g, table) != 0)
+        return -1;
+    wb_busy(w, "filtering");
+    int rc = browse_set_view(g->b, -1, 0, filter);
+    wb_idle(w);
+    if (rc) {
+        wb_message(w, 1, "%s: %s", what, wb_ctx(w)->err);
+        return -1;
+    }
+    go_first(w, g);
+    g->label = xstrdup(what);
+    g->label_filter = xstrdup(g->b->filter);
+    char n[32];
+    wb_message(w, 0, "%s: %s %s of %s (F shows all its rows)", what, fmt_count(g->b->total, n, sizeof n),
+               g->b->total == 1 ? "row" : "rows", table);
+    return 0;
+}
+
 /* After a command the table is read again: the same sort, filter, search and
  * column if they still make sense, and the same rows on screen — by position when
  * ordered, else from the same rowid on. */
@@ -285,6 +318,8 @@ void grid_reload(struct wb *w, struct grid *g)
     char *sort_name = g->b->sort >= 0 ? xstrdup(g->b->cols[g->b->sort]) : NULL;
     char *col_name = g->b->ncols ? xstrdup(g->b->cols[g->order[g->col]]) : NULL;
     char *search = g->search ? xstrdup(g->search) : NULL;
+    char *label = g->label, *label_filter = g->label_filter;
+    g->label = g->label_filter = NULL;
     int desc = g->b->desc, left = g->left, cur = g->cur;
     int64_t top = g->top, top_key = g->nrows ? g->rows[0].key : BROWSE_FIRST;
     int query = g->b->query;
@@ -307,6 +342,9 @@ void grid_reload(struct wb *w, struct grid *g)
             wb_message(w, 1, "%s", wb_ctx(w)->err);
         g->search = search;
         search = NULL;
+        g->label = label;
+        g->label_filter = label_filter;
+        label = label_filter = NULL;
         if (g->b->ordered && top <= g->b->total)
             load_after(w, g, top - 1, top);
         else if (!g->b->ordered && top_key != BROWSE_FIRST)
@@ -320,6 +358,8 @@ void grid_reload(struct wb *w, struct grid *g)
     free(sort_name);
     free(col_name);
     free(search);
+    free(label);
+    free(label_filter);
 }
 
 void grid_position(const struct grid *g, char *buf, size_t size)
@@ -357,7 +397,10 @@ static void draw_title(struct grid *g, struct rect r)
 {
     char total[32], all[32];
     struct strbuf t = {0};
-    if (g->b->filter)
+    if (grid_filter_label(g))
+        strbuf_printf(&t, " — %s of %s %s: %s", fmt_count(g->b->total, total, sizeof total),
+                      fmt_count(g->b->all, all, sizeof all), g->b->all == 1 ? "row" : "rows", g->label);
+    else if (g->b->filter)
         strbuf_printf(&t, " — %s of %s %s where %s", fmt_count(g->b->total, total, sizeof total),
                       fmt_count(g->b->all, all, sizeof all), g->b->all == 1 ? "row" : "rows", g->b->filter);
     else
@@ -611,6 +654,22 @@ static void search_done(struct wb *w, const char *line)
     search_step(w, g, 1);
 }
 
+/* R: the review of the dedupe results this table has or is. */
+static void review(struct wb *w, struct grid *g)
+{
+    char *table = g->b->query ? NULL : catalog_dedupe_table(wb_ctx(w), g->b->relation);
+    if (!table) {
+        wb_message(w, 1, "R reviews the pairs of a dedupe run: open a table that has one, or its _matches table");
+        return;
+    }
+    struct strbuf line = {0};
+    strbuf_puts(&line, "dedupe review ");
+    cmdwords_quote(&line, table);
+    review_view_open(w, strbuf_str(&line));
+    strbuf_free(&line);
+    free(table);
+}
+
 static int grid_key(struct wb *w, struct view *v, int ch)
 {
     struct grid *g = v->state;
@@ -629,9 +688,10 @@ static int grid_key(struct wb *w, struct view *v, int ch)
     case '0': case '^': g->col = 0; break;
     case '$': g->col = last_col; break;
     case '\n': case '\r': case KEY_ENTER:
-        if (g->nrows)
+        if (g->nrows && !card_view_open(w, g))
             record_view_open(w, g);
         break;
+    case 'R': review(w, g); break;
     case 'c':
         if (g->b->ncols)
             column_view_open(w, g, g->order[g->col]);

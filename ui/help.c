@@ -8,25 +8,40 @@
 #include "wb.h"
 
 static const char *const keys[][2] = {
+    {"Everywhere", NULL},
+    {":", "the command line: Tab completes, ↑ ↓ history, Ctrl-R searches it, Esc or Ctrl-G abandons the "
+          "line, :q quits"},
+    {"Tab", "the workspace list: tables, segments, models, experiments; Enter opens one (a segment shows "
+            "its members, a model its result table), p plots a model"},
+    {"o", "the output of the last command"},
+    {"Ctrl-C", "cancel the running command (its changes roll back)"},
+    {"? F1", "this help"},
+    {"Esc q", "back to the previous view"},
     {"Grid", NULL},
     {"↑ ↓ ← → h j k l", "move by row and column (the key column stays at the left)"},
     {"PgUp PgDn Space", "move by a screen"},
     {"Home End g G", "first and last row"},
     {"0 $", "first and last column"},
-    {"Enter", "the record: every field of the row"},
+    {"Enter", "the record: every field of the row; on customers with profiles built, the profile card "
+              "(attributes, metrics, segments, last orders and events)"},
     {"c", "the column: describe's figures and a histogram"},
     {"s S", "sort by the column, ascending or descending (again: unsorted)"},
     {"f F", "filter with a SQL condition, e.g. age > 40 (Tab completes); clear it"},
     {"/ n N", "search every column for a value; next; previous"},
+    {"R", "review the uncertain pairs of a dedupe run (on its table or its _matches table)"},
     {"q", "quit (asks first while a command runs)"},
-    {"Everywhere", NULL},
-    {":", "the command line: Tab completes, ↑ ↓ history, Ctrl-R searches it,"},
-    {"", "Esc or Ctrl-G abandons the line, :q quits"},
-    {"Tab", "the tables list (Enter opens a table)"},
-    {"o", "the output of the last command"},
-    {"Ctrl-C", "cancel the running command (its changes roll back)"},
-    {"? F1", "this help"},
-    {"Esc q", "back to the previous view"},
+    {"Profile card", NULL},
+    {"← → n p", "the previous and next row's card"},
+    {"f", "the row's plain fields"},
+    {"Column", NULL},
+    {"← →", "the previous and next column"},
+    {"p", "gnuplot's histogram of the column in the plot view"},
+    {"Plot (:plot … without out=)", NULL},
+    {"w", "write the plot to a PNG (or SVG) file: the same command with out="},
+    {"e r", "edit the plot command; draw it again"},
+    {"Review (:dedupe review TABLE)", NULL},
+    {"a r", "accept the pair (the same customer) or reject it: dedupe review TABLE accept|reject K1 K2"},
+    {"n p", "skip to the next pair; back to the previous"},
 };
 
 void help_open(struct wb *w)

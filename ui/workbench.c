@@ -2,7 +2,8 @@
  * sidebar, the status line, and running commands as jobs.
  *
  *   ┌ header: Persona, the workspace, the main keys ───────────────────────┐
- *   │ sidebar: tables  │ the view on top of the stack (grid, record, …)    │
+ *   │ sidebar (tables, │ the view on top of the stack (grid, record, …)    │
+ *   │ segments, …)     │                                                   │
  *   ├ status: table, row N of M, column; the running job and its progress ─┤
  *   └ message line, or the command line while it is open ─────────────────┘
  *
@@ -34,12 +35,10 @@ struct wb {
     struct grid *grid;
     struct view stack[MAX_VIEWS];
     int depth;
+    unsigned next_id;
 
-    /* the sidebar */
-    char **tables;
-    int64_t *counts;
-    int ntables;
-    int side_sel, side_top, side_focus;
+    struct sidebar *side;
+    int side_focus;
 
     char message[1024];
     int message_error;
@@ -49,10 +48,14 @@ struct wb {
     void (*prompt_done)(struct wb *w, const char *line);
     struct job_result last;         /* the last finished command */
     int have_last;
+    int job_owned;                  /* the running command was started by a view… */
+    unsigned job_owner;             /* …with this id */
     int confirm_quit, quit;
 };
 
 ctx *wb_ctx(struct wb *w) { return w->c; }
+
+struct grid *wb_grid(struct wb *w) { return w->grid; }
 
 struct view *wb_top(struct wb *w) { return w->depth ? &w->stack[w->depth - 1] : NULL; }
 
@@ -63,7 +66,7 @@ void wb_push(struct wb *w, const struct view_ops *ops, void *state)
         memmove(&w->stack[1], &w->stack[2], (size_t)(MAX_VIEWS - 2) * sizeof w->stack[0]);
         w->depth--;
     }
-    w->stack[w->depth++] = (struct view){ops, state};
+    w->stack[w->depth++] = (struct view){ops, state, ++w->next_id};
 }
 
 void wb_pop(struct wb *w)
@@ -131,99 +134,6 @@ void wb_idle(struct wb *w)
     w->busy = NULL;
 }
 
-/* ---- the sidebar ---- */
-
-static void sidebar_free(struct wb *w)
-{
-    free_names(w->tables, w->ntables);
-    free(w->counts);
-    w->tables = NULL;
-    w->counts = NULL;
-    w->ntables = 0;
-}
-
-/* Reads the table names and their row counts (once per change, not per frame). */
-static void sidebar_load(struct wb *w)
-{
-    sidebar_free(w);
-    w->tables = user_relations(w->c, &w->ntables);
-    w->counts = xcalloc((size_t)w->ntables + 1, sizeof *w->counts);
-    for (int i = 0; i < w->ntables; i++)
-        w->counts[i] = browse_count_rows(w->c, w->tables[i]);
-    if (w->side_sel >= w->ntables)
-        w->side_sel = w->ntables ? w->ntables - 1 : 0;
-}
-
-static int sidebar_width(void)
-{
-    if (COLS >= 120)
-        return 28;
-    if (COLS >= 100)
-        return 24;
-    if (COLS >= 70)
-        return 20;
-    return 0;
-}
-
-static void draw_sidebar(struct wb *w, struct rect r)
-{
-    for (int y = r.y; y < r.y + r.h; y++)
-        draw_fill(y, r.x, r.w, theme(T_NORMAL));
-    draw_text(r.y, r.x + 1, r.w - 1, "Tables", -1, theme(T_TITLE), 0);
-    int rows = r.h - 1;
-    if (w->side_sel < w->side_top)
-        w->side_top = w->side_sel;
-    if (w->side_sel >= w->side_top + rows)
-        w->side_top = w->side_sel - rows + 1;
-    const char *open = grid_table(w->grid);
-    for (int i = w->side_top; i < w->ntables && i - w->side_top < rows; i++) {
-        int y = r.y + 1 + i - w->side_top;
-        attr_t a = theme(T_NORMAL);
-        if (w->side_focus && i == w->side_sel)
-            a = theme(T_SIDE_SEL);
-        else if (open && strcmp(open, w->tables[i]) == 0)
-            a = theme(T_SIDE_SEL_OFF);
-        char n[32];
-        if (w->counts[i] >= 0)
-            fmt_count(w->counts[i], n, sizeof n);
-        else
-            snprintf(n, sizeof n, "?");
-        int nw = text_width(n);
-        draw_fill(y, r.x, r.w, a);
-        draw_cell(y, r.x + 1, r.w - nw - 3, w->tables[i], 0, a);
-        draw_cell(y, r.x + r.w - nw - 1, nw, n, 1, a & ~(attr_t)(A_BOLD | A_UNDERLINE));
-    }
-    if (w->ntables == 0)
-        draw_text(r.y + 1, r.x + 1, r.w - 1, "(none yet)", -1, theme(T_DIM), 0);
-}
-
-static int sidebar_key(struct wb *w, int ch)
-{
-    switch (ch) {
-    case KEY_DOWN: case 'j':
-        if (w->side_sel + 1 < w->ntables)
-            w->side_sel++;
-        return 1;
-    case KEY_UP: case 'k':
-        if (w->side_sel > 0)
-            w->side_sel--;
-        return 1;
-    case '\n': case '\r': case KEY_ENTER: case KEY_RIGHT: case 'l':
-        if (w->ntables) {
-            while (w->depth > 1)
-                wb_pop(w);
-            grid_open(w, w->grid, w->tables[w->side_sel]);
-        }
-        w->side_focus = 0;
-        return 1;
-    case '\t': case KEY_ESC: case 'q':
-        w->side_focus = 0;
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 /* ---- the status line ---- */
 
 /* "load ██████▌     45% loading 0:03" for the running job at the
@@ -284,9 +194,9 @@ static void draw_header(struct wb *w)
     draw_fill(0, 0, COLS, theme(T_BAR));
     int x = draw_text(0, 0, COLS, " Persona ", -1, theme(T_BAR_KEY), 0);
     struct view *top = wb_top(w);
-    const char *where = w->side_focus ? "tables" : top ? top->ops->name : "";
+    const char *where = w->side_focus ? "workspace" : top ? top->ops->name : "";
     draw_fmt(0, x, COLS / 2, theme(T_BAR), " %s", where);
-    static const char keys[] = "?:help  ::command  Tab:tables  q:quit ";
+    static const char keys[] = "?:help  ::command  Tab:workspace  q:quit ";
     int kw = text_width(keys);
     if (COLS - kw > x + 10)
         draw_text(0, COLS - kw, kw, keys, -1, theme(T_BAR), 0);
@@ -304,8 +214,12 @@ static void draw_message(struct wb *w, int y)
         return;
     }
     struct view *top = wb_top(w);
-    const char *hints = w->side_focus ? "↑↓ choose  Enter open  Tab back" : top ? top->ops->hints : "";
-    draw_text(y, 0, COLS, hints, -1, theme(T_DIM), 1);
+    char hint[512];
+    if (w->side_focus)
+        sidebar_hint(w->side, hint, sizeof hint);
+    else
+        snprintf(hint, sizeof hint, "%s", top ? top->ops->hints : "");
+    draw_text(y, 0, COLS, hint, -1, theme(T_DIM), 1);
 }
 
 static void draw_screen(struct wb *w)
@@ -317,15 +231,15 @@ static void draw_screen(struct wb *w)
         return;
     }
     draw_header(w);
-    int sw = sidebar_width();
-    struct rect main = {1, sw ? sw + 1 : 0, LINES - 3, COLS - (sw ? sw + 1 : 0)};
-    if (sw) {
-        draw_sidebar(w, (struct rect){1, 0, LINES - 3, sw});
-        mvvline(1, sw, ACS_VLINE, LINES - 3);
-    }
     struct view *top = wb_top(w);
+    int sw = sidebar_width(), wide = top && top->ops->wide;
+    struct rect main = {1, sw && !wide ? sw + 1 : 0, LINES - 3, COLS - (sw && !wide ? sw + 1 : 0)};
     if (top)
         top->ops->draw(w, top, main);
+    if (sw && (!wide || w->side_focus)) {   /* over a wide view while it has the focus */
+        sidebar_draw(w, w->side, (struct rect){1, 0, LINES - 3, sw}, w->side_focus);
+        mvvline(1, sw, ACS_VLINE, LINES - 3);
+    }
     draw_status(w, LINES - 2);
     if (cmdline_active()) {
         cmdline_draw(LINES - 1, COLS, LINES - 2, 1);
@@ -348,11 +262,18 @@ static const char *shorten(const char *line, char *buf, size_t size)
     return buf;
 }
 
+int wb_job_running(struct wb *w)
+{
+    struct job_status st;
+    job_status(w->jobs, &st);
+    return st.state != JOB_IDLE;
+}
+
 int wb_run(struct wb *w, const char *line)
 {
     struct job_status st;
     job_status(w->jobs, &st);
-    if (st.state == JOB_RUNNING) {
+    if (st.state != JOB_IDLE) {
         char running[64];
         wb_message(w, 1, "'%s' is still running: wait for it, or Ctrl-C cancels it",
                    shorten(st.line, running, sizeof running));
@@ -362,7 +283,18 @@ int wb_run(struct wb *w, const char *line)
         wb_message(w, 1, "cannot start '%s'", line);
         return -1;
     }
+    w->job_owned = 0;
     wb_message(w, 0, "running: %s (Ctrl-C cancels it)", line);
+    return 0;
+}
+
+int wb_run_for(struct wb *w, struct view *v, const char *line)
+{
+    if (wb_run(w, line) != 0)
+        return -1;
+    /* a memory workspace ran it already, but its result is taken on the next turn */
+    w->job_owned = 1;
+    w->job_owner = v->id;
     return 0;
 }
 
@@ -406,21 +338,12 @@ static void browse_last_query(struct wb *w)
             wb_pop(w);
 }
 
-/* The one table in names that was not in old, or NULL. */
-static const char *new_table(char **old, int nold, char **names, int n)
+static struct view *find_view(struct wb *w, unsigned id)
 {
-    const char *found = NULL;
-    for (int i = 0; i < n; i++) {
-        int seen = 0;
-        for (int j = 0; j < nold && !seen; j++)
-            seen = strcmp(names[i], old[j]) == 0;
-        if (!seen) {
-            if (found)
-                return NULL;
-            found = names[i];
-        }
-    }
-    return found;
+    for (int i = 0; i < w->depth; i++)
+        if (w->stack[i].id == id)
+            return &w->stack[i];
+    return NULL;
 }
 
 /* A job ended: show its result, and read again what it may have changed. */
@@ -432,32 +355,29 @@ static void finish_job(struct wb *w)
     job_result_free(&w->last);
     w->last = r;
     w->have_last = 1;
+    /* taken now: drawing while the workspace is read again may start a view's next command */
+    int owned = w->job_owned;
+    unsigned owner_id = w->job_owner;
+    w->job_owned = 0;
     if (r.changed) {
-        char **old = w->tables;
-        int nold = w->ntables;
-        w->tables = NULL;
-        w->ntables = 0;
-        free(w->counts);
-        w->counts = NULL;
-        sidebar_load(w);
-        const char *fresh = r.failed ? NULL : new_table(old, nold, w->tables, w->ntables);
-        if (fresh) {        /* a load (or CREATE TABLE) made one: show it */
+        const char *fresh = sidebar_load(w, w->side);
+        if (fresh && !r.failed) {       /* a load (or CREATE TABLE) made one: show it */
             grid_open(w, w->grid, fresh);
-            for (int i = 0; i < w->ntables; i++)
-                if (strcmp(w->tables[i], fresh) == 0)
-                    w->side_sel = i;
+            sidebar_select(w->side, fresh);
         } else if (grid_table(w->grid)) {
             grid_reload(w, w->grid);
         }
-        if (!grid_table(w->grid) && w->ntables)    /* it was dropped, or there was none */
-            grid_open(w, w->grid, w->tables[0]);
-        free_names(old, nold);
+        if (!grid_table(w->grid) && sidebar_first_table(w->side))  /* it was dropped, or there was none */
+            grid_open(w, w->grid, sidebar_first_table(w->side));
     }
     if (r.failed)
         wb_message(w, 1, "%s", r.error);
     else
         wb_message(w, 0, "%s — %s (%.1f s)", r.line, r.summary[0] ? r.summary : "ok", r.seconds);
-    if (r.failed || r.output[0] || r.notes[0])
+    struct view *owner = owned ? find_view(w, owner_id) : NULL;
+    /* a view that has closed since: the message line says enough */
+    int shown = owner ? owner->ops->job_done(w, owner, &w->last) : owned;
+    if (!shown && (r.failed || r.output[0] || r.notes[0]))
         wb_show_output(w);
 }
 
@@ -478,7 +398,7 @@ static int job_running(struct wb *w)
 
 /* ---- keys ---- */
 
-static void command_done(struct wb *w, const char *line)
+void wb_command(struct wb *w, const char *line)
 {
     const char *p = line + strspn(line, " \t");
     size_t n = strlen(p);
@@ -490,6 +410,8 @@ static void command_done(struct wb *w, const char *line)
         w->quit = 1;
         return;
     }
+    if (plot_view_open(w, line) || review_view_open(w, line))
+        return;
     wb_run(w, line);
 }
 
@@ -555,15 +477,20 @@ static void handle_key(struct wb *w, int ch)
     }
     w->message[0] = '\0';
     if (ch == ':') {
-        wb_prompt(w, LINE_COMMAND, ":", NULL, "", command_done);
+        wb_prompt(w, LINE_COMMAND, ":", NULL, "", wb_command);
         return;
     }
     if (ch == '?' || ch == KEY_F(1)) {
         help_open(w);
         return;
     }
-    if (w->side_focus && sidebar_key(w, ch))
-        return;
+    if (w->side_focus) {
+        int used = sidebar_key(w, w->side, ch);
+        if (used == SIDEBAR_DONE)
+            w->side_focus = 0;
+        if (used)
+            return;
+    }
     struct view *top = wb_top(w);
     if (top && top->ops->key(w, top, ch))
         return;
@@ -571,7 +498,7 @@ static void handle_key(struct wb *w, int ch)
     case '\t':
         w->side_focus = sidebar_width() > 0;
         if (!w->side_focus)
-            wb_message(w, 1, "the window is too narrow for the tables list");
+            wb_message(w, 1, "the window is too narrow for the workspace list");
         break;
     case 'o':
         wb_show_output(w);
@@ -619,9 +546,10 @@ int workbench_run(ctx *c)
 
     w.grid = grid_new();
     wb_push(&w, &grid_ops, w.grid);
-    sidebar_load(&w);
-    if (w.ntables)
-        grid_open(&w, w.grid, w.tables[0]);
+    w.side = sidebar_new();
+    sidebar_load(&w, w.side);
+    if (sidebar_first_table(w.side))
+        grid_open(&w, w.grid, sidebar_first_table(w.side));
     while (!w.quit) {
         poll_job(&w);
         draw_screen(&w);
@@ -639,7 +567,7 @@ int workbench_run(ctx *c)
     job_runner_close(w.jobs);       /* cancels a running job and waits for it */
     for (int i = w.depth - 1; i >= 0; i--)
         w.stack[i].ops->free(w.stack[i].state);
-    sidebar_free(&w);
+    sidebar_free(w.side);
     job_result_free(&w.last);
     return 0;
 }

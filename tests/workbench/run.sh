@@ -56,6 +56,16 @@ wait_line() {
 keys() { T send-keys -t wb "$@"; }
 type_text() { T send-keys -t wb -l -- "$1"; }
 
+# page_until TEXT: sends PgDn until the screen shows TEXT (ten pages at most).
+page_until() {
+    local i
+    for i in 1 2 3 4 5 6 7 8 9 10; do
+        wait_for "$1" 1 && return 0
+        keys NPage
+    done
+    wait_for "$1" 1
+}
+
 failed_screen() {
     echo "# screen was:"
     screen | sed 's/^/#   /'
@@ -81,19 +91,21 @@ column_of() {
     printf '%s' "$prefix" | wc -L
 }
 
-# start [ENV=VALUE…]: the workbench on ws.db in a new 100x30 session.
+# start [ENV=VALUE…]: the workbench on $ws (ws.db) in a new $cols x $rows
+# (100x30) session.
+ws=ws.db cols=100 rows=30
 start() {
     rm -f "$dir/exit"
     cat > "$dir/run" <<EOF
 #!/bin/sh
 cd "$dir" || exit 1
 export XDG_STATE_HOME="$dir/state" LANG=C.UTF-8 LC_ALL=C.UTF-8 $*
-"$PERSONA" -d ws.db
+"$PERSONA" -d $ws
 echo \$? > "$dir/exit"
 EOF
     chmod +x "$dir/run"
     T kill-server 2>/dev/null
-    T new-session -d -s wb -x 100 -y 30 "$dir/run"
+    T new-session -d -s wb -x "$cols" -y "$rows" "$dir/run"
 }
 
 exited_with() {     # exited_with STATUS: the workbench ended with that status
@@ -240,9 +252,8 @@ check "Escape abandons the command line" eval 'wait_gone ":half a line" && wait_
 
 keys ?
 check "? opens help with the keys" eval 'wait_for "Keys" && wait_for "Ctrl-C"'
-keys NPage
 check "help lists the commands with their summaries from the command table" \
-    eval 'wait_for "Commands" && wait_for "load a CSV file" && screen | grep -q "tables  *list the tables"'
+    eval 'page_until "Commands (" && page_until "load a CSV file" && screen | grep -q "tables  *list the tables"'
 keys Escape
 wait_for "Persona  grid"
 keys F1
@@ -317,3 +328,160 @@ wait_for "row 1 of 8"
 check "no colours with NO_COLOR" eval '[ "$(colour_codes)" -eq 0 ]'
 keys q
 exited_with 0
+
+# ---- the views over what Persona made of the data ----
+# the samples with profiles, a clustering (segments and a model), a PCA, an A/B
+# test and a dedupe run whose uncertain pairs want a review
+samples=$PWD/samples
+if ! (cd "$dir" && "$PERSONA" -d ws2.db -c "load '$samples/customers.csv' key=customer_id
+        load '$samples/orders.csv' key=order_id; load '$samples/experiment.csv' key=user_id
+        profile build customers=customers orders=orders
+        cluster kmeans profiles features=revenue,orders nulls=drop k=3 as cust_k3
+        pca profiles features=revenue,orders,recency_days nulls=drop as cust_pca
+        abtest experiment variant=variant metric=converted; dedupe customers" > /dev/null); then
+    echo "not ok - workbench: could not build the sample workspace"
+    exit 0
+fi
+# every command the workbench ran, in full
+log() { (cd "$dir" && "$PERSONA" -d ws2.db -c "sql SELECT command FROM _persona_log ORDER BY id"); }
+last_line() { screen | tail -1; }
+
+# side_to TEXT: moves down the workspace list until the description of the
+# selected entry (on the message line) holds TEXT.
+side_to() {
+    local i
+    keys g
+    for i in $(seq 40); do
+        wait_for "Tab back" 2 || return 1
+        last_line | grep -qF -- "$1" && return 0
+        keys j
+    done
+    return 1
+}
+
+ws=ws2.db cols=120 rows=40
+start
+check "the workspace list has sections for segments, models and experiments, with counts" \
+    eval 'wait_for "row 1 of" && wait_for "Segments" && wait_for "Models" && wait_for "Experiments" &&
+          screen | grep -q " cust_k3/ " && screen | grep -q " cust_pca  *3,976 " && screen | grep -q " experiment  *20,000 "'
+
+keys Tab
+side_to "segment cust_k3/very high orders:"
+members=$(last_line | sed -n 's/.*: \([0-9,]*\) members of profiles.*/\1/p')
+keys Enter
+check "Enter on a segment shows its members: the source table filtered to them" \
+    eval '[ -n "$members" ] && wait_for "rows: segment cust_k3/very high orders" && wait_for "row 1 of $members │"'
+
+keys Enter
+check "Enter on a profiled customer shows the profile card from 'profile KEY'" \
+    eval 'wait_for "Persona  profile" && wait_for "Attributes" && wait_for "Orders" && wait_for "Last orders (" &&
+          wait_for "Segments (" && screen | grep -q "cust_k3/very high orders" && screen | grep -q "consent"'
+check "the card ran 'profile KEY' as a command, logged" eval 'log | grep -qE "^profile C[0-9]+ *$"'
+keys f
+check "f shows the plain fields of the same row" eval 'wait_for "Persona  record" && wait_for "loyalty_tier"'
+keys Escape
+wait_for "Persona  profile"
+first=$(screen | sed -n 4p)
+keys Right
+check "→ shows the next customer's card" \
+    eval 'wait_for "row 2 of $members" && wait_for "Last orders (" && [ "$(screen | sed -n 4p)" != "$first" ]'
+keys Escape
+wait_for "Persona  grid"
+
+plot_colours() { T capture-pane -p -e -t wb | sed -n '3,$p' | grep -cE $'\e\\[(38;5;[0-9]+|3[1-7])m'; }
+keys Tab
+side_to "model cust_pca"
+keys p
+check "p on a model plots it in the plot view, in colour" \
+    eval 'wait_for "Persona  plot" && wait_for "first two principal components" && [ "$(plot_colours)" -gt 0 ]'
+check "the plot is drawn at the pane's size (the plot command with width= height=)" \
+    eval 'log | grep -qx "plot pca cust_pca width=120 height=36 *"'
+T resize-window -t wb -x 80 -y 24
+check "a resize draws the plot again at the new size" \
+    eval 'wait_line 23 "cust_k3|profiles" && wait_for "pc1 (" && log | grep -qx "plot pca cust_pca width=80 height=20 *"'
+keys w
+check "w asks where to write the PNG, offering a name" wait_for "write the plot to (.png or .svg): pca-cust_pca.png"
+keys Enter
+check "the PNG is written by the same command with out=, its name shown" \
+    eval 'wait_for "plot written to $dir/pca-cust_pca.png" && wait_for "saved as pca-cust_pca.png" &&
+          [ "$(head -c 4 "$dir/pca-cust_pca.png" | tail -c 3)" = PNG ] && log | grep -qx "plot pca cust_pca out=pca-cust_pca.png *"'
+T resize-window -t wb -x 120 -y 40
+
+keys :
+wait_for ":"
+type_text "plot hist customers column=no_such_column"
+keys Enter
+check "a plot that fails shows the command's error in the plot view" \
+    eval 'wait_for "The plot could not be drawn" && wait_for "no_such_column"'
+keys e
+wait_for ":plot hist customers column=no_such_column"
+keys C-u
+type_text "plot hist customers column=age bins=20"
+keys Enter
+check "e edits the plot command; the new plot replaces the old in the same view" \
+    eval 'wait_for "customers: age (" && wait_for "histogram of age in customers, 20 bins"'
+keys Escape
+wait_for "Persona  grid"
+
+keys Tab
+side_to "customers: 5,000 rows"
+keys Enter
+wait_for "row 1 of 5,000"
+keys '$' h h h
+wait_for "age INTEGER"
+keys c
+wait_for "customers.age"
+keys p
+check "p in the column view plots the column's histogram" \
+    eval 'wait_for "plot hist customers column=age" && wait_for "customers: age (4572 values"'
+keys Escape
+wait_for "Persona  column"
+keys Escape
+wait_for "Persona  grid"
+
+keys :
+wait_for ":"
+type_text "dedupe review customers"
+keys Enter
+check ":dedupe review TABLE opens the review: two records side by side, differences marked" \
+    eval 'wait_for "Review pairs — customers" && wait_for "pair 1 of" && wait_for "level" && screen | grep -q "^≠ "'
+pair=$(screen | sed -n 5p | awk '{print $2, $3}')
+keys a
+check "a accepts the pair with 'dedupe review TABLE accept K1 K2' and goes on" \
+    eval 'wait_for "1 accepted · 0 rejected" && wait_for "pair 2 of" && log | grep -qx "dedupe review customers accept $pair *"'
+keys r
+check "r rejects the next pair" eval 'wait_for "1 accepted · 1 rejected" && wait_for "pair 3 of"'
+keys n
+wait_for "pair 4 of"
+keys p p
+check "n skips a pair; p goes back and shows the decision taken" eval 'wait_for "pair 2 of" && wait_for "✗ rejected"'
+keys Escape
+wait_for "Persona  grid"
+
+keys Tab
+side_to "customers_matches: "
+keys Enter
+wait_for "customers_matches — "
+keys R
+check "R on a _matches table opens the review of its dedupe run" \
+    eval 'wait_for "Review pairs — customers" && wait_for "pair 1 of"'
+keys Escape
+wait_for "Persona  grid"
+keys :
+wait_for ":"
+type_text "dedupe review orders"
+keys Enter
+check "a review of a table without dedupe results says what to run" \
+    wait_for "no dedupe results for orders; run 'dedupe orders' first"
+keys Escape
+wait_for "Persona  grid"
+
+keys Tab
+side_to "A/B test on experiment"
+keys Enter
+check "Enter on an experiment runs its A/B test again and shows the result" \
+    eval 'wait_for "Persona  output" && wait_for ":abtest experiment variant=variant metric=converted — ok"'
+keys Escape
+wait_for "Persona  grid"
+keys q
+check "q quits after all that with exit status 0" exited_with 0
