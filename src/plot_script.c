@@ -116,6 +116,9 @@ void plot_quote(struct strbuf *s, const char *text)
 
 void plot_begin(struct strbuf *s, const struct plot_target *t, const char *title)
 {
+    /* labels are UTF-8 ("·", accents): without this the text terminal counts their
+     * bytes as columns and shifts them */
+    strbuf_puts(s, "set encoding utf8\n");
     switch (t->kind) {
     case PLOT_TEXT:
         strbuf_printf(s, "set terminal dumb size %d,%d%s\n", t->width, t->height, t->ansi ? " ansi256" : " mono");
