@@ -28,7 +28,10 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=98
     PERSONA="$BIN" LABEL=e2e tests/e2e/run.sh
     run_unit "$B/asan/tests" asan-unit
     PERSONA="$B/asan/persona" LABEL=asan-e2e tests/e2e/run.sh
-    if [ -x tests/workbench/run.sh ]; then PERSONA="$BIN" tests/workbench/run.sh; fi
+    if [ -x tests/workbench/run.sh ]; then
+        PERSONA="$BIN" tests/workbench/run.sh
+        PERSONA="$(cd "$B/asan" && pwd)/persona" tests/workbench/run.sh | sed "s/^\(\(not \)\{0,1\}ok\) - /\1 - asan-/"
+    fi
 } 2>&1 | tee "$log" | grep -E '^(not ok|#)' || true
 
 passed=$(grep -c '^ok ' "$log")
