@@ -20,7 +20,7 @@ VERSION := 0.1.0
 # Debian packages the build, the tests and `make run` need.
 DEPS_PKGS := build-essential pkg-config clang libncurses-dev libreadline-dev \
 	libsqlite3-dev libgsl-dev libutf8proc-dev libssl-dev zlib1g-dev \
-	libcmocka-dev gnuplot-nox tmux sqlite3 python3 bc time python3-sklearn python3-scipy
+	libcmocka-dev gnuplot-nox tmux sqlite3 python3 bc time python3-sklearn python3-scipy csvkit
 
 PKGS := sqlite3 zlib libutf8proc gsl libcrypto
 
@@ -137,6 +137,7 @@ bench: all
 	@bench/run.sh
 	@bench/cluster.sh
 	@bench/dedupe.sh
+	@bench/export.sh
 
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_CORE    := $(call objs,$(B)/fuzzobj,$(CORE_C) $(GEN_C))

@@ -126,7 +126,9 @@ CREATE INDEX IF NOT EXISTS _persona_models_by_name ON _persona_models(name);
 --   dynamic  a condition evaluated on use: definition selects from source_table
 --   static   a frozen list of members (snapshot): definition selects from the table
 --            that holds them
--- source_table is the table whose key the selected values are.
+-- source_table is the table whose key the selected values are.  label is the cluster's
+-- label; for a dynamic segment the condition (or combination) as typed, whose view of
+-- the same name shows the members' rows; for a static one what it is a snapshot of.
 CREATE TABLE IF NOT EXISTS _persona_segments (
     name         TEXT PRIMARY KEY,
     kind         TEXT NOT NULL CHECK (kind IN ('cluster', 'dynamic', 'static')),

@@ -106,5 +106,6 @@ extern const struct cmd_entry cmd_normalize_entry, cmd_validate_entry, cmd_imput
 extern const struct cmd_entry cmd_cluster_entry, cmd_elbow_entry, cmd_pca_entry, cmd_plot_entry;
 extern const struct cmd_entry cmd_dedupe_entry, cmd_profile_entry, cmd_rfm_entry;
 extern const struct cmd_entry cmd_abtest_entry, cmd_samplesize_entry, cmd_power_entry;
+extern const struct cmd_entry cmd_segment_entry, cmd_export_entry;
 
 #endif
