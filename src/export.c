@@ -12,6 +12,7 @@
 
 #include "audience.h"
 #include "country.h"
+#include "consent.h"
 #include "csvwrite.h"
 #include "fileio.h"
 #include "jsonbuf.h"
@@ -19,14 +20,6 @@
 #include "similar.h"
 #include "strbuf.h"
 #include "workspace.h"
-
-/* Consent values, as the profile build reads them. */
-static const char *const granted_values[] = {"yes", "y", "true", "t", "1", "granted", "opt-in", "opt in", "optin",
-                                             "opted in", "subscribed", "on", "accepted", "agreed", "consented",
-                                             NULL};
-static const char *const denied_values[] = {"no", "n", "false", "f", "0", "denied", "opt-out", "opt out", "optout",
-                                            "opted out", "unsubscribed", "off", "declined", "refused", "withdrawn",
-                                            "revoked", NULL};
 
 struct out_col {
     char *header;
@@ -385,14 +378,6 @@ static int plan_consent(ctx *c, const struct export_options *o, struct plan *p, 
     return 0;
 }
 
-static int in_list(const char *const *list, const char *s, size_t len)
-{
-    for (int i = 0; list[i]; i++)
-        if (strlen(list[i]) == len && sqlite3_strnicmp(list[i], s, (int)len) == 0)
-            return 1;
-    return 0;
-}
-
 /* 1 granted, 0 denied, -1 unknown. */
 static int consent_state(sqlite3_stmt *st, int i)
 {
@@ -402,17 +387,8 @@ static int consent_state(sqlite3_stmt *st, int i)
         double v = sqlite3_column_double(st, i);
         return v == 1 ? 1 : v == 0 ? 0 : -1;
     }
-    case SQLITE_TEXT: {
-        const char *s = (const char *)sqlite3_column_text(st, i);
-        size_t len = (size_t)sqlite3_column_bytes(st, i);
-        while (len && isspace((unsigned char)*s)) {
-            s++;
-            len--;
-        }
-        while (len && isspace((unsigned char)s[len - 1]))
-            len--;
-        return in_list(granted_values, s, len) ? 1 : in_list(denied_values, s, len) ? 0 : -1;
-    }
+    case SQLITE_TEXT:
+        return consent_of((const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
     default:
         return -1;
     }
@@ -660,9 +636,9 @@ static void manifest_json(ctx *c, const struct export_options *o, const struct p
         json_put_string(b, rep->consent_column);
         strbuf_puts(b, ", \"granted\": ");
         int n = 0;
-        while (granted_values[n])
+        while (consent_granted[n])
             n++;
-        json_put_strings(b, granted_values, n);
+        json_put_strings(b, consent_granted, n);
         strbuf_puts(b, "}");
     } else {
         json_put_string(b, "none");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "colguess.h"
+#include "consent.h"
 #include "resultset.h"
 #include "rfm.h"
 #include "sink.h"
@@ -111,13 +112,6 @@ static void event_column(const char *type, struct strbuf *b)
         strbuf_putc(b, isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_');
 }
 
-static const char *const consent_yes =
-    "'yes', 'y', 'true', 't', '1', 'granted', 'opt-in', 'opt in', 'optin', 'opted in', 'subscribed', "
-    "'on', 'accepted', 'agreed', 'consented'";
-static const char *const consent_no =
-    "'no', 'n', 'false', 'f', '0', 'denied', 'opt-out', 'opt out', 'optout', 'opted out', 'unsubscribed', "
-    "'off', 'declined', 'refused', 'withdrawn', 'revoked'";
-
 /* The SELECT that makes the profiles. */
 static int build_sql(ctx *c, const struct profile_options *o, struct profile_report *rep, const char *orders,
                      const char *events, struct rfm_options *ro, struct rfm_report *rr, struct strbuf *q)
@@ -206,9 +200,13 @@ static int build_sql(ctx *c, const struct profile_options *o, struct profile_rep
     if (rep->consent[0]) {
         strbuf_puts(q, ", CASE WHEN lower(trim(c.");
         strbuf_put_ident(q, rep->consent);
-        strbuf_printf(q, ")) IN (%s) THEN 1 WHEN lower(trim(c.", consent_yes);
+        strbuf_puts(q, ")) IN (");
+        consent_sql_list(q, consent_granted);
+        strbuf_puts(q, ") THEN 1 WHEN lower(trim(c.");
         strbuf_put_ident(q, rep->consent);
-        strbuf_printf(q, ")) IN (%s) THEN 0 END AS consent", consent_no);
+        strbuf_puts(q, ")) IN (");
+        consent_sql_list(q, consent_denied);
+        strbuf_puts(q, ") THEN 0 END AS consent");
     }
     if (orders) {
         strbuf_puts(q, ", coalesce(o.orders, 0) AS orders, coalesce(o.revenue, 0) AS revenue, "
