@@ -20,6 +20,7 @@
 #include "pca.h"
 #include "plot_script.h"
 #include "rng.h"
+#include "segment.h"
 #include "segment_args.h"
 #include "sink.h"
 #include "strbuf.h"
@@ -721,65 +722,62 @@ static int plot_hist(ctx *c, const struct cmd_args *a)
     return rc;
 }
 
-/* ---- plot bar ---- */
+/* One bar: its label, its length, its colour (an index into the plot colours). */
+struct bar {
+    char *label;
+    int64_t n;
+    int color;
+};
 
-static int plot_bar(ctx *c, const struct cmd_args *a)
+struct bars {
+    int n, cap;
+    struct bar *b;
+};
+
+static void bars_add(struct bars *bs, char *label, int64_t n, int color)
 {
-    if (a->argc != 2)
-        return ctx_error(c, "plot bar: usage: plot bar CLUSTERING (the result table of a cluster command)");
-    const char *name = a->argv[1];
-    struct cluster_labels l;
-    if (require_relation(c, "plot", name, 0) || load_labels(c, name, &l))
-        return -1;
-    if (l.k == 0) {
-        labels_free(&l);
-        return ctx_error(c, "plot bar: %s is not a clustering result (a table made by cluster)", name);
+    if (bs->n == bs->cap) {
+        bs->cap = bs->cap ? bs->cap * 2 : 16;
+        bs->b = xrealloc(bs->b, (size_t)bs->cap * sizeof *bs->b);
     }
-    struct strbuf sql = {0};
-    strbuf_puts(&sql, "SELECT cluster, count(*) FROM ");
-    strbuf_put_ident(&sql, name);
-    strbuf_puts(&sql, " GROUP BY cluster ORDER BY cluster DESC");
-    sqlite3_stmt *st;
-    int rc = prepare_sql(c, "plot", strbuf_str(&sql), &st);
-    strbuf_free(&sql);
+    bs->b[bs->n++] = (struct bar){label, n, color};
+}
+
+static void bars_free(struct bars *bs)
+{
+    for (int i = 0; i < bs->n; i++)
+        free(bs->b[i].label);
+    free(bs->b);
+}
+
+/* Horizontal bars, the first on top, so that long labels read across. */
+static int draw_bars(ctx *c, const struct cmd_args *a, const char *title, const struct bars *bs, const char *what)
+{
     struct plot_target t;
-    if (rc == 0 && plot_target_open(c, a, &t)) {
-        sqlite3_finalize(st);
-        rc = -1;
-    }
-    if (rc) {
-        labels_free(&l);
+    if (plot_target_open(c, a, &t))
         return -1;
-    }
     struct strbuf s = {0};
-    char title[256];
-    snprintf(title, sizeof title, "%s: segment sizes", name);
     plot_begin(&s, &t, cmd_opt(a, "title") ? cmd_opt(a, "title") : title);
-    /* horizontal bars, the largest cluster (0) on top: labels read across */
     strbuf_puts(&s, "$bars << EOD\n");
-    int row = 0, widest = 0;
+    int widest = 0;
     int64_t total = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int k = sqlite3_column_int(st, 0);
-        int64_t n = sqlite3_column_int64(st, 1);
-        char *label = cluster_name(&l, (const char *)sqlite3_column_text(st, 0));
+    for (int i = bs->n - 1, row = 0; i >= 0; i--, row++) {
+        const struct bar *b = &bs->b[i];
         int width = 0;     /* characters, not bytes: "·" is one */
-        for (const char *p = label; *p; p++)
+        for (const char *p = b->label; *p; p++)
             width += ((unsigned char)*p & 0xc0) != 0x80;
         widest = width > widest ? width : widest;
-        strbuf_printf(&s, "%d %lld %d ", row++, (long long)n, k < 0 ? PLOT_COLORS - 1 : k % PLOT_COLORS);
+        strbuf_printf(&s, "%d %lld %d ", row, (long long)b->n, b->color);
         /* a datablock string column: double quotes, embedded ones dropped */
         strbuf_putc(&s, '"');
-        for (const char *p = label; *p; p++)
+        for (const char *p = b->label; *p; p++)
             if (*p != '"')
                 strbuf_putc(&s, *p);
         strbuf_puts(&s, "\"\n");
-        free(label);
-        total += n;
+        total += b->n;
     }
-    sqlite3_finalize(st);
     strbuf_puts(&s, "EOD\nunset key\nset xlabel 'rows'\nset xrange [0:*]\nset yrange [-0.6:");
-    strbuf_printf(&s, "%d.6]\nset ytics scale 0\nset grid noytics\n", row - 1);
+    strbuf_printf(&s, "%d.6]\nset ytics scale 0\nset grid noytics\n", bs->n - 1);
     if (t.kind == PLOT_TEXT) {
         strbuf_puts(&s, "plot $bars using (0):1:(0):2:($1-0.35):($1+0.35):ytic(4) with boxxyerror\n");
     } else {
@@ -789,11 +787,73 @@ static int plot_bar(ctx *c, const struct cmd_args *a)
         strbuf_puts(&s, "plot $bars using (0):1:(0):2:($1-0.35):($1+0.35):($3+1):ytic(4) with boxxyerror lc "
                         "variable, $bars using 2:1:(sprintf(' %d', $2)) with labels left textcolor rgb '#333333'\n");
     }
-    rc = plot_finish(c, "plot", &t, &s, "bar", total);
+    int rc = plot_finish(c, "plot", &t, &s, "bar", total);
     if (rc == 0)
-        cmd_set_summary(c, "segment sizes of %s", name);
+        cmd_set_summary(c, "%s", what);
     strbuf_free(&s);
+    return rc;
+}
+
+/* The clusters of a clustering, largest (0) first, noise last. */
+static int cluster_bars(ctx *c, const char *name, struct bars *bs)
+{
+    struct cluster_labels l;
+    if (require_relation(c, "plot", name, 0) || load_labels(c, name, &l))
+        return -1;
+    if (l.k == 0) {
+        labels_free(&l);
+        return ctx_error(c, "plot bar: %s is not a clustering result (a table made by cluster) or 'segments'", name);
+    }
+    struct strbuf sql = {0};
+    strbuf_puts(&sql, "SELECT cluster, count(*) FROM ");
+    strbuf_put_ident(&sql, name);
+    strbuf_puts(&sql, " GROUP BY cluster ORDER BY cluster < 0, cluster");
+    sqlite3_stmt *st;
+    int rc = prepare_sql(c, "plot", strbuf_str(&sql), &st);
+    strbuf_free(&sql);
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        int k = sqlite3_column_int(st, 0);
+        bars_add(bs, cluster_name(&l, (const char *)sqlite3_column_text(st, 0)), sqlite3_column_int64(st, 1),
+                 k < 0 ? PLOT_COLORS - 1 : k % PLOT_COLORS);
+    }
+    sqlite3_finalize(st);
     labels_free(&l);
+    return rc;
+}
+
+/* Every segment with its size now, in name order. */
+static int segment_bars(ctx *c, struct bars *bs)
+{
+    sqlite3_stmt *st;
+    if (prepare_sql(c, "plot", "SELECT name, definition FROM _persona_segments ORDER BY name", &st))
+        return -1;
+    int rc = 0;
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        int64_t n = segment_count(c, "plot bar", (const char *)sqlite3_column_text(st, 1));
+        if (n < 0)
+            rc = -1;
+        else
+            bars_add(bs, xstrdup((const char *)sqlite3_column_text(st, 0)), n, bs->n % PLOT_COLORS);
+    }
+    sqlite3_finalize(st);
+    if (rc == 0 && bs->n == 0)
+        rc = ctx_error(c, "plot bar: there are no segments yet ('segment define' or 'cluster' makes them)");
+    return rc;
+}
+
+/* plot bar CLUSTERING: its clusters' sizes; plot bar [segments]: every segment's. */
+static int plot_bar(ctx *c, const struct cmd_args *a)
+{
+    if (a->argc > 2)
+        return ctx_error(c, "plot bar: usage: plot bar [CLUSTERING|segments]");
+    int segments = a->argc == 1 || strcmp(a->argv[1], "segments") == 0;
+    struct bars bs = {0};
+    char title[256];
+    snprintf(title, sizeof title, "%s: segment sizes", segments ? "segments" : a->argv[1]);
+    int rc = segments ? segment_bars(c, &bs) : cluster_bars(c, a->argv[1], &bs);
+    if (rc == 0)
+        rc = draw_bars(c, a, title, &bs, segments ? "segment sizes" : title);
+    bars_free(&bs);
     return rc;
 }
 

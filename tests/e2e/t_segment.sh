@@ -199,3 +199,9 @@ bad "from-cluster: unknown model" "segment from-cluster: no clustering named 'kc
 same "bad from-cluster: the workspace unchanged" "$s2"
 expect_ok "combine with a quoted cluster segment name" \
     -c "segment combine big_vip = vip and '$(s "SELECT name FROM _persona_segments WHERE kind = 'cluster' ORDER BY name LIMIT 1 OFFSET 1")'"
+
+# ---- plot bar: the size of every segment ----
+expect_ok "plot bar draws every segment's size" -c "plot bar out=$WORK/sizes.png"
+expect_eq "plot bar: a PNG" "89504e47" "$(head -c 4 "$WORK/sizes.png" | od -An -tx1 | tr -d ' \n')"
+p -c "plot bar segments width=100 height=30"
+expect_match "plot bar (text) names the segments" "vip" "$OUT"
