@@ -11,12 +11,16 @@
 #include "cmd.h"
 #include "dist.h"
 #include "power.h"
+#include "segment.h"
 #include "similar.h"
 #include "strbuf.h"
 #include "workspace.h"
 
 /* More distinct values than these, and the column is not what the user meant. */
 enum { MAX_VARIANTS = 100, MAX_SEGMENTS = 10000, POLL_ROWS = 65536 };
+
+/* Separates (and ends) the names of a unit's segments in the grouping's text. */
+#define GROUP_SEP '\x1f'
 
 /* The command the messages name. */
 static const char *who(const struct ab_spec *spec) { return spec->cmd ? spec->cmd : "abtest"; }
@@ -114,6 +118,9 @@ struct collector {
     struct ab_arm **arms;
     int *arms_len;
     int arms_cap;           /* segments with an arms row */
+    int by_segments;        /* a row's segment is a list of segment names (GROUP_SEP after each) */
+    int64_t *variant_units; /* by_segments: units per variant (index of variants), each once */
+    int variant_units_len;
 };
 
 static struct ab_arm *collector_arm(struct collector *col, int seg, int var)
@@ -148,6 +155,7 @@ static void collector_free(struct collector *col)
     }
     free(col->arms);
     free(col->arms_len);
+    free(col->variant_units);
     for (int i = 0; i < col->variants.n; i++)
         free(col->variants.names[i]);
     for (int i = 0; i < col->segments.n; i++)
@@ -257,6 +265,12 @@ static int collector_finish(ctx *c, struct collector *col, const struct ab_spec 
             }
         }
     }
+    if (col->by_segments) {
+        /* units in several segments count once in the sample ratio */
+        ab->variant_units = xcalloc((size_t)nv, sizeof *ab->variant_units);
+        for (int v = 0; v < nv; v++)
+            ab->variant_units[v] = vorder[v] < col->variant_units_len ? col->variant_units[vorder[v]] : 0;
+    }
     free(vorder);
     free(sorder);
     return 0;
@@ -300,7 +314,7 @@ static int require_column(ctx *c, const char *cmd, const char *table, const char
  * a unit one after the other, its first exposure first (by order=, then in the
  * table's order).  Sorting is SQLite's, on disk when it must: the memory stays
  * bounded however many units there are. */
-static void build_query(struct strbuf *q, const struct ab_spec *s, int is_table)
+static void build_query(struct strbuf *q, const struct ab_spec *s, const char *grouping, int is_table)
 {
     strbuf_puts(q, "SELECT CAST(");
     strbuf_put_ident(q, s->variant);
@@ -312,13 +326,7 @@ static void build_query(struct strbuf *q, const struct ab_spec *s, int is_table)
     else
         strbuf_puts(q, "NULL");
     strbuf_puts(q, ", ");
-    if (s->by) {
-        strbuf_puts(q, "CAST(");
-        strbuf_put_ident(q, s->by);
-        strbuf_puts(q, " AS TEXT)");
-    } else {
-        strbuf_puts(q, "NULL");
-    }
+    strbuf_puts(q, grouping);
     strbuf_puts(q, ", ");
     if (s->unit) {
         strbuf_puts(q, "CAST(");
@@ -409,15 +417,46 @@ static int exposure_take(ctx *c, const struct ab_spec *spec, const struct exposu
                                 "(kind=mean compares means)", who(spec), spec->metric, e->y);
         *all_binary = 0;
     }
+    if (col->by_segments && !e->segment) {
+        ab->no_segment++;
+        return 0;
+    }
     int v = name_map_index(&col->variants, e->variant);
-    int s = name_map_index(&col->segments, e->segment);
     if (col->variants.n > MAX_VARIANTS)
         return ctx_error(c, "%s: variant=%s has more than %d values; is it the column of variant names?",
                          who(spec), spec->variant, MAX_VARIANTS);
-    if (col->segments.n > MAX_SEGMENTS)
-        return ctx_error(c, "%s: by=%s has more than %d values; segment by a coarser column", who(spec),
-                         spec->by, MAX_SEGMENTS);
-    arm_add(collector_arm(col, s, v), e->y, spec->covariate ? &e->x : NULL, spec->test == AB_TEST_MANNWHITNEY);
+    /* by=COL: the one value (NULL too); by=segment: each name before a GROUP_SEP */
+    const char *name = e->segment;
+    char *copy = col->by_segments ? xstrdup(e->segment) : NULL;
+    for (char *p = copy; !col->by_segments || (p && *p);) {
+        if (col->by_segments) {
+            char *sep = strchr(p, GROUP_SEP);
+            if (sep)
+                *sep = '\0';
+            name = p;
+            p = sep ? sep + 1 : NULL;
+        }
+        int s = name_map_index(&col->segments, name);
+        if (col->segments.n > MAX_SEGMENTS) {
+            free(copy);
+            return ctx_error(c, "%s: by=%s has more than %d values; segment by a coarser column", who(spec),
+                             spec->by, MAX_SEGMENTS);
+        }
+        arm_add(collector_arm(col, s, v), e->y, spec->covariate ? &e->x : NULL, spec->test == AB_TEST_MANNWHITNEY);
+        if (!col->by_segments)
+            break;
+    }
+    free(copy);
+    if (col->by_segments) {
+        if (v >= col->variant_units_len) {
+            int len = v + 16;
+            col->variant_units = xrealloc(col->variant_units, (size_t)len * sizeof *col->variant_units);
+            memset(col->variant_units + col->variant_units_len, 0,
+                   (size_t)(len - col->variant_units_len) * sizeof *col->variant_units);
+            col->variant_units_len = len;
+        }
+        col->variant_units[v]++;
+    }
     ab->units++;
     return 0;
 }
@@ -451,11 +490,11 @@ static int unit_run_end(ctx *c, const struct ab_spec *spec, struct unit_run *u, 
     return rc;
 }
 
-static int read_rows(ctx *c, const struct ab_spec *spec, struct collector *col, struct ab_experiment *ab,
-                     int *all_binary)
+static int read_rows(ctx *c, const struct ab_spec *spec, const char *grouping, struct collector *col,
+                     struct ab_experiment *ab, int *all_binary)
 {
     struct strbuf q = {0};
-    build_query(&q, spec, table_exists(c, spec->table));
+    build_query(&q, spec, grouping, table_exists(c, spec->table));
     sqlite3_stmt *st;
     int rc = prepare_sql(c, who(spec), strbuf_str(&q), &st);
     strbuf_free(&q);
@@ -710,12 +749,14 @@ static int check_sample_ratio(ctx *c, struct ab_experiment *ab, const struct ab_
         return -1;
     }
     ab->expected_share = xcalloc((size_t)nv, sizeof *ab->expected_share);
-    ab->variant_units = xcalloc((size_t)nv, sizeof *ab->variant_units);
+    int summed = ab->variant_units == NULL;     /* by=segment counted each unit once already */
+    if (summed)
+        ab->variant_units = xcalloc((size_t)nv, sizeof *ab->variant_units);
     double wsum = 0;
     for (int v = 0; v < nv; v++) {
         ab->expected_share[v] = spec->expected ? spec->expected[v] : 1.0;
         wsum += ab->expected_share[v];
-        for (int s = 0; s < ab->nsegments; s++)
+        for (int s = 0; summed && s < ab->nsegments; s++)
             ab->variant_units[v] += ab->segments[s].arms[v].y.n;
     }
     ab->srm_computed = chi2_goodness_of_fit(nv, ab->variant_units, ab->expected_share, &ab->srm) == 0;
@@ -739,21 +780,178 @@ static int analyse(ctx *c, struct ab_experiment *ab, const struct ab_spec *spec)
     return 0;
 }
 
+/* ---- grouping: by=COL or by=segment, one expression per row for the query ---- */
+
+static int has_column(ctx *c, const char *table, const char *name)
+{
+    sqlite3_stmt *st;
+    if (prepare_sql(c, "abtest", "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2 COLLATE NOCASE", &st))
+        return 0;
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+/* by=segment:NAME,… always names segments; by=segment does unless the table has a
+ * column called segment (which it then means, as it always did). */
+static int is_segment_by(ctx *c, const struct ab_spec *spec)
+{
+    if (!spec->by)
+        return 0;
+    if (sqlite3_strnicmp(spec->by, "segment:", 8) == 0)
+        return 1;
+    return sqlite3_stricmp(spec->by, "segment") == 0 && !has_column(c, spec->table, "segment");
+}
+
+/* by=COL: the column's value as text (NULL: the rows without one, a segment too). */
+static void column_grouping(const struct ab_spec *spec, struct strbuf *out)
+{
+    if (!spec->by) {
+        strbuf_puts(out, "NULL");
+        return;
+    }
+    strbuf_puts(out, "CAST(");
+    strbuf_put_ident(out, spec->by);
+    strbuf_puts(out, " AS TEXT)");
+}
+
+/* The names by=segment[:…] asks for: those listed, else every segment by name. */
+static int segment_names(ctx *c, const struct ab_spec *spec, char ***names, int *n)
+{
+    int cap = 0;
+    *names = NULL;
+    *n = 0;
+    if (spec->by[7] == ':') {
+        const char *p = spec->by + 8;
+        for (;;) {
+            while (*p == ' ')
+                p++;
+            size_t len = strcspn(p, ",");
+            size_t trimmed = len;
+            while (trimmed && p[trimmed - 1] == ' ')
+                trimmed--;
+            if (!trimmed)
+                return ctx_error(c, "%s: by=%s: expected segment names separated by ',' (by=segment:a,b), or "
+                                    "by=segment for every segment of the units' keys", who(spec), spec->by);
+            if (*n == cap)
+                *names = xrealloc(*names, (size_t)(cap = cap ? 2 * cap : 8) * sizeof **names);
+            char *name = xmalloc(trimmed + 1);
+            memcpy(name, p, trimmed);
+            name[trimmed] = '\0';
+            (*names)[(*n)++] = name;
+            if (!p[len])
+                return 0;
+            p += len + 1;
+        }
+    }
+    sqlite3_stmt *st;
+    if (prepare_sql(c, who(spec), "SELECT name FROM _persona_segments ORDER BY name", &st))
+        return -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (*n == cap)
+            *names = xrealloc(*names, (size_t)(cap = cap ? 2 * cap : 8) * sizeof **names);
+        (*names)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* by=segment: per row, the names of the segments its unit (unit=, else the table's
+ * key) is a member of, each followed by GROUP_SEP; NULL when none.  Membership is
+ * the segment's own SQL (segment.h): its condition when it is a segment of this
+ * very table's keys, else "unit IN (its definition)".  Segments of other keys are an
+ * error when named, passed over otherwise. */
+static int segment_grouping(ctx *c, const struct ab_spec *spec, struct strbuf *out)
+{
+    const char *cmd = who(spec);
+    char *table_key = segment_table_key(c, cmd, spec->table);
+    if (!table_key && !spec->unit)
+        return ctx_error(c, "%s: by=%s: %s has no key column recorded to match the segments' keys against; give "
+                            "unit=COL, the column of each row's unit", cmd, spec->by, spec->table);
+    c->err[0] = '\0';
+    const char *unit = spec->unit ? spec->unit : table_key;
+    /* the rows of the table are its units: a dynamic segment's condition holds on them */
+    int unit_is_key = table_key && sqlite3_stricmp(unit, table_key) == 0;
+    char **names;
+    int n, rc = segment_names(c, spec, &names, &n), used = 0;
+    struct strbuf other = {0};
+    strbuf_puts(out, "NULLIF(");
+    for (int i = 0; rc == 0 && i < n; i++) {
+        struct segment s;
+        if (segment_get(c, cmd, names[i], &s)) {
+            rc = -1;
+            break;
+        }
+        char *key = segment_table_key(c, cmd, s.source);
+        int same_table = sqlite3_stricmp(s.source, spec->table) == 0;
+        /* rowids say nothing about another table's rows */
+        int match = key && sqlite3_stricmp(key, unit) == 0 && (same_table || sqlite3_stricmp(key, "rowid") != 0);
+        if (!match) {
+            if (spec->by[7] == ':') {
+                rc = key ? ctx_error(c, "%s: by=%s: segment '%s' holds %s keys of %s, but the experiment's units "
+                                        "are %s%s; name segments of %s keys (or give unit=)", cmd, spec->by,
+                                     s.name, key, s.source, unit, spec->unit ? "" : " (the table's key)", unit)
+                         : -1;
+            } else {
+                strbuf_printf(&other, "%s%s (%s of %s)", other.len ? ", " : "", s.name, key ? key : "?",
+                              s.source);
+                c->err[0] = '\0';
+            }
+        } else {
+            char *lit = sqlite3_mprintf("%Q", s.name);
+            strbuf_printf(out, "%sCASE WHEN (", used++ ? " || " : "");
+            if (same_table && unit_is_key) {
+                segment_filter_sql(&s, unit, out);
+            } else {
+                strbuf_put_ident(out, unit);
+                strbuf_printf(out, " IN (%s)", s.definition);
+            }
+            strbuf_printf(out, ") THEN %s || char(%d) ELSE '' END", lit, GROUP_SEP);
+            sqlite3_free(lit);
+        }
+        free(key);
+        segment_free(&s);
+    }
+    if (rc == 0 && !used)
+        rc = ctx_error(c, "%s: by=%s: %s of the experiment's units (%s)%s%s; 'segment define NAME where "
+                          "CONDITION from %s' makes one", cmd, spec->by,
+                       n ? "no segment holds keys" : "no segments are defined, so none holds keys", unit,
+                       other.len ? "; the segments: " : "", strbuf_str(&other), spec->table);
+    strbuf_puts(out, ", '')");
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    free(table_key);
+    strbuf_free(&other);
+    return rc;
+}
+
 int abtest_from_table(ctx *c, const struct ab_spec *spec, struct ab_experiment *ab)
 {
     memset(ab, 0, sizeof *ab);
     if (require_relation(c, who(spec), spec->table, 1))
         return -1;
+    int by_segments = is_segment_by(c, spec);
     const char *options[] = {"variant", "metric", "unit", "order", "covariate", "by"};
-    const char *columns[] = {spec->variant, spec->metric, spec->unit, spec->order, spec->covariate, spec->by};
+    const char *columns[] = {spec->variant, spec->metric, spec->unit,
+                             spec->order,   spec->covariate, by_segments ? NULL : spec->by};
     for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
         if (columns[i] && require_column(c, who(spec), spec->table, options[i], columns[i]))
             return -1;
     if (spec->order && !spec->unit)
         return ctx_error(c, "%s: order=%s orders each unit's exposures: it needs unit=", who(spec), spec->order);
-    struct collector col = {.variants.null_index = -1, .segments.null_index = -1};
+    struct strbuf grouping = {0};
+    if (by_segments ? segment_grouping(c, spec, &grouping) : (column_grouping(spec, &grouping), 0)) {
+        strbuf_free(&grouping);
+        return -1;
+    }
+    struct collector col = {.variants.null_index = -1, .segments.null_index = -1, .by_segments = by_segments};
+    ab->by_segments = by_segments;
     int all_binary;
-    int rc = read_rows(c, spec, &col, ab, &all_binary);
+    int rc = read_rows(c, spec, strbuf_str(&grouping), &col, ab, &all_binary);
+    strbuf_free(&grouping);
     if (rc == 0 && ab->units == 0)
         rc = ctx_error(c, "%s: %s has no row with both a variant and a %s value", who(spec), spec->table,
                        spec->metric);
@@ -928,6 +1126,7 @@ static void note_exclusions(ctx *c, const struct ab_spec *spec, const struct ab_
         {ab->duplicate_rows, "repeated exposure was", "repeated exposures were", "",
          " (each unit counts once, at its first exposure)"},
         {ab->no_metric, "row without a %s value was", "rows without a %s value were", spec->metric, ""},
+        {ab->no_segment, "unit in none of the segments was", "units in none of the segments were", "", ""},
     };
     for (size_t i = 0; i < sizeof left_out / sizeof left_out[0]; i++) {
         if (!left_out[i].n)

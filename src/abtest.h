@@ -39,7 +39,8 @@ struct ab_spec {
     const char *unit;           /* NULL: every row is a unit */
     const char *order;          /* orders a unit's exposures (first kept); NULL: row order */
     const char *covariate;      /* CUPED; NULL: none */
-    const char *by;             /* segment column; NULL: one result */
+    const char *by;             /* segment column, or "segment" (every segment of the unit's
+                                   keys) or "segment:NAME,NAME…" (those); NULL: one result */
     enum ab_kind kind;
     enum ab_test test;
     double alpha;
@@ -103,6 +104,10 @@ struct ab_experiment {
     struct ab_segment *segments;
     /* the rows and units read (table mode) */
     int64_t rows, units, no_variant, no_unit, no_metric, duplicate_rows, mixed_units;
+    /* by=segment: segments are named segments (a unit counts in each of its segments);
+       no_segment units were in none of them and are left out */
+    int by_segments;
+    int64_t no_segment;
     /* sample ratio, over all units */
     int srm_computed;
     struct test_result srm;
@@ -149,7 +154,8 @@ struct cmd_args;
      WHO "the column (a timestamp) that says which of a unit's exposures is first; default: row order"},              \
     {"expected", NULL, WHO "expected split for the sample-ratio check, control first: 50/50, 1/1/2; default: equal"}
 #define AB_OPTIONS_ANALYSIS(WHO)                                                                                      \
-    {"by", NULL, WHO "a column to segment by: one result per value"},                                                 \
+    {"by", NULL, WHO "a column to segment by (one result per value), or segment / segment:NAME,NAME: one "         \
+                     "result per saved segment of the units' keys"},                                                 \
     {"correction", "none", WHO "adjust p-values over all comparisons (variants x segments): none, holm or bh"},       \
     {"test", "welch", WHO "for means: welch (t-test) or mannwhitney (rank test)"}
 

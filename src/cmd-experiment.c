@@ -151,6 +151,8 @@ static void write_experiment(ctx *c, const struct ab_spec *spec, const struct ab
         sink_field(c->out, "rows_without_metric", cell_int(ab->no_metric));
         sink_field(c->out, "covariate", cell_text(spec->covariate));
         sink_field(c->out, "by", cell_text(spec->by));
+        if (ab->by_segments)
+            sink_field(c->out, "units_without_segment", cell_int(ab->no_segment));
     }
     sink_record_end(c->out);
 }

@@ -90,6 +90,88 @@ for d in desktop mobile tablet; do
         "$(field 4 p_adjusted segment $d)" 1e-10
 done
 
+# ---- by saved segments: the same numbers as by=device restricted to them ----
+# rows BLOCK SEGMENT: the rows of block BLOCK of $OUT (tsv) whose segment is SEGMENT,
+# without the segment column (and p_adjusted, which depends on the family).
+rows() {
+    awk -F'\t' -v block="$1" -v seg="$2" '
+        BEGIN { b = 1; header = 1 }
+        /^$/ { b++; header = 1; next }
+        b == block && header { for (i = 1; i <= NF; i++) at[$i] = i; header = 0; next }
+        b == block && $at["segment"] == seg {
+            line = ""
+            for (i = 1; i <= NF; i++) if (i != at["segment"] && i != at["p_adjusted"]) line = line "|" $i
+            print line
+        }
+    ' <<<"$OUT"
+}
+expect_ok "segment mobile over experiment's user_id" -c "segment define mobile where device = 'mobile' from experiment"
+expect_ok "segment desktop" -c "segment define desktop where device = 'desktop' from experiment"
+expect_ok "segment handheld (overlaps mobile)" \
+    -c "segment define handheld where device = 'mobile' or device = 'tablet' from experiment"
+expect_ok "a static segment too" -c "segment snapshot desktop as desk_frozen"
+expect_ok "by device, revenue (tsv)" --format tsv -c "abtest experiment variant=variant metric=revenue by=device"
+by_device=$OUT
+for d in mobile desktop; do
+    for b in 3 4; do
+        OUT=$by_device; want=$(rows $b $d)
+        expect_ok "by=segment:$d (block $b)" --format tsv \
+            -c "abtest experiment variant=variant metric=revenue by=segment:$d,handheld"
+        expect_eq "by=segment:$d = by=device $d (block $b)" "$want" "$(rows $b $d)"
+    done
+done
+expect_ok "by=segment:desk_frozen (a static segment)" --format tsv \
+    -c "abtest experiment variant=variant metric=revenue by=segment:desk_frozen"
+got=$(rows 4 desk_frozen); OUT=$by_device
+expect_eq "a static segment: the same numbers as by=device desktop" "$(rows 4 desktop)" "$got"
+expect_ok "a view of mobile and tablet" -c "sql CREATE VIEW handheld_rows AS SELECT * FROM experiment WHERE device <> 'desktop'"
+expect_ok "abtest on the view" --format tsv -c "abtest handheld_rows variant=variant metric=revenue"
+want_p=$(field 4 p_value variant treatment) want_srm=$(field 2 p_value)
+expect_ok "by=segment:handheld,mobile (overlapping)" --format tsv \
+    -c "abtest experiment variant=variant metric=revenue by=segment:handheld,mobile"
+expect_eq "an overlapping segment: a unit counts in each (= abtest on the view)" "$want_p" \
+    "$(field 4 p_value segment handheld variant treatment)"
+expect_eq "units in no listed segment (desktop) are left out" \
+    "$(q "SELECT count(*) FROM experiment WHERE device = 'desktop'")" "$(field 1 units_without_segment)"
+expect_match "... and reported" "abtest: [0-9]+ units in none of the segments were left out" "$ERR"
+expect_eq "units: each counted once" \
+    "$(q "SELECT count(*) FROM experiment WHERE device <> 'desktop'")" "$(field 1 units)"
+expect_eq "the sample ratio counts each unit once (= abtest on the view)" "$want_srm" "$(field 2 p_value)"
+
+# Holm over variants x segments: the same family as by=device gives the same p_adjusted
+expect_ok "segment tablet" -c "segment define tablet where device = 'tablet' from experiment"
+expect_ok "by=segment:mobile,desktop,tablet with Holm" --format tsv \
+    -c "abtest experiment variant=variant metric=converted by=segment:mobile,desktop,tablet correction=holm"
+for d in desktop mobile tablet; do
+    expect_close "by segment: $d Holm-adjusted = statsmodels multipletests" "$(ref $R device.$d.p_adjusted)" \
+        "$(field 4 p_adjusted segment $d)" 1e-10
+done
+
+# by=segment: every segment of user_id keys; another table's segments are passed over
+awk -F, 'NR == 1 { print "person_id,country"; next } { print $1 "," $7 }' "$ROOT/samples/experiment.csv" >people.csv
+awk -F, 'NR == 1 { print "user_id,country"; next } { print $1 "," $7 }' "$ROOT/samples/experiment.csv" >users.csv
+expect_ok "a table keyed by another column" -c "load $WORK/people.csv key=person_id"
+expect_ok "a segment of people's keys" -c "segment define canadians where country = 'CA' from people"
+expect_ok "by=segment" --format tsv -c "abtest experiment variant=variant metric=converted by=segment correction=holm"
+expect_eq "by=segment: every segment of user_id keys, by name" "desk_frozen desktop handheld mobile tablet" \
+    "$(awk -F'\t' 'BEGIN { b = 1 } /^$/ { b++; next } b == 4 && $1 != "segment" { print $1 }' <<<"$OUT" | xargs)"
+expect_eq "by=segment: no unit outside every segment" "0" "$(field 1 units_without_segment)"
+expect_fail "a segment of another table's keys" 1 \
+    "^-c:1: error: abtest: by=segment:canadians: segment 'canadians' holds person_id keys of people, but the experiment's units are user_id" \
+    -c "abtest experiment variant=variant metric=converted by=segment:canadians"
+expect_fail "an unknown segment" 1 "^-c:1: error: abtest: no segment named 'mobil' \(did you mean 'mobile'\?\)" \
+    -c "abtest experiment variant=variant metric=converted by=segment:mobil"
+expect_fail "an empty list" 1 "abtest: by=segment:: expected segment names separated by ','" \
+    -c "abtest experiment variant=variant metric=converted by=segment:"
+# a segment of another table keyed by user_id: membership through its definition
+expect_ok "a table of users keyed by user_id" -c "load $WORK/users.csv key=user_id"
+expect_ok "a segment of users" -c "segment define ca_users where country = 'CA' from users"
+expect_ok "by country (tsv)" --format tsv -c "abtest experiment variant=variant metric=converted by=country"
+want=$(rows 4 CA)
+expect_ok "by=segment:ca_users, unit=user_id" --format tsv \
+    -c "abtest experiment variant=variant metric=converted unit=user_id by=segment:ca_users"
+expect_eq "another table's segment of user_id: the same numbers as by=country CA" "$want" "$(rows 4 ca_users)"
+
 # ---- counts, sample size, power ----
 expect_golden "abtest counts (csv)" abtest-counts.csv --format csv \
     -c "abtest counts control=100/1000 B=120/1000 C=150/1000 correction=bh"

@@ -131,6 +131,15 @@ same_numbers "numbers: revenue, Mann-Whitney, alpha=0.1" experiment variant=vari
 same_numbers "numbers: three arms by country with BH (undrawn ones left out)" \
     exp3 variant=variant metric=converted by=country correction=bh
 same_numbers "numbers: three arms by country, absolute" exp3 variant=variant metric=converted by=country lift=absolute
+expect_ok "segment mobile" -c "segment define mobile where device = 'mobile' from experiment"
+expect_ok "segment handheld" -c "segment define handheld where device = 'mobile' or device = 'tablet' from experiment"
+same_numbers "numbers: by saved segments with Holm" experiment variant=variant metric=converted by=segment correction=holm
+same_numbers "numbers: by=segment:NAME, revenue" experiment variant=variant metric=revenue by=segment:mobile lift=absolute
+expect_ok "plot ci by=segment as text" \
+    -c "plot ci experiment variant=variant metric=converted by=segment:mobile,handheld width=100 height=25"
+expect_match "text: a segment's label" "handheld: treatment vs control" "$OUT"
+expect_fail "plot ci: an unknown segment" 1 "^-c:1: error: plot ci: no segment named 'mobil'" \
+    -c "plot ci experiment variant=variant metric=converted by=segment:mobil"
 same_numbers "numbers: a significant loss" experiment variant=variant metric=converted control=treatment by=device
 expect_match "a significant loss is drawn in its own colour" "^plot \\\$below using .* lc rgb '#e15759'" \
     "$(grep '^plot ' "$WORK/script.gp")"
