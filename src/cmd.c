@@ -319,7 +319,7 @@ static int run_command(ctx *c, const char *text)
     return rc;
 }
 
-static int is_raw_command(const char *name, size_t len)
+int cmd_is_raw(const char *name, size_t len)
 {
     char buf[64];
     if (len >= sizeof buf)
@@ -345,7 +345,7 @@ static int run_commands(ctx *c, const char *line, int keep_going, const struct s
 {
     char **cmds;
     int n, failures = 0;
-    if (split_commands(line, is_raw_command, &cmds, &n, c->err, sizeof c->err)) {
+    if (split_commands(line, cmd_is_raw, &cmds, &n, c->err, sizeof c->err)) {
         if (pos)
             pos->report(pos->arg, pos->name, pos->line, c->err);
         return 1;

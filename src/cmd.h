@@ -93,6 +93,10 @@ const struct cmd_entry *cmd_find(const char *name);
 /* The option a key means for this entry (exact, or a unique prefix), or NULL. */
 const struct cmd_option *cmd_find_option(const struct cmd_entry *e, const char *key);
 
+/* Whether the command a first word names takes the rest of its line raw (sql):
+ * the raw_command_fn that split_commands() needs. */
+int cmd_is_raw(const char *name, size_t len);
+
 /* Sets the one-line summary the command log keeps for the running command. */
 void cmd_set_summary(ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -31,24 +31,13 @@ void cmdwords_append(struct strbuf *b, const struct word *w)
     }
 }
 
-static int is_raw(const char *name, size_t len)
-{
-    char buf[64];
-    if (len >= sizeof buf)
-        return 0;
-    memcpy(buf, name, len);
-    buf[len] = '\0';
-    const struct cmd_entry *e = cmd_find(buf);
-    return e && (e->flags & CMD_RAW);
-}
-
 int cmdwords_single(const char *line, const struct cmd_entry **entry, struct words *out)
 {
     char err[256], **cmds;
     int n;
     memset(out, 0, sizeof *out);
     *entry = NULL;
-    if (split_commands(line, is_raw, &cmds, &n, err, sizeof err) != 0)
+    if (split_commands(line, cmd_is_raw, &cmds, &n, err, sizeof err) != 0)
         return -1;
     int rc = n == 1 ? tokenize(cmds[0], out, err, sizeof err) : -1;
     commands_free(cmds, n);
