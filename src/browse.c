@@ -51,16 +51,7 @@ static int64_t query_count(struct browse *b, const char *what, const char *sql, 
 
 int64_t browse_count_rows(ctx *c, const char *relation)
 {
-    char *sql = sqlite3_mprintf("SELECT count(*) FROM main.\"%w\"", relation);
-    sqlite3_stmt *st;
-    int64_t n = -1;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
-    sqlite3_free(sql);
-    return n;
+    return query_int(c, "SELECT count(*) FROM main.\"%w\"", relation);
 }
 
 /* Whether the relation is a table with a rowid to page by. */

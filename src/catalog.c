@@ -23,19 +23,6 @@ static void add(struct catalog *cat, enum catalog_kind kind, const char *name, i
     };
 }
 
-static int64_t count_query(ctx *c, const char *select)
-{
-    char *sql = sqlite3_mprintf("SELECT count(*) FROM (%s)", select);
-    sqlite3_stmt *st;
-    int64_t n = -1;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
-    sqlite3_free(sql);
-    return n;
-}
 
 static const char *text(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
 
@@ -58,7 +45,7 @@ static void add_segments(ctx *c, struct catalog *cat)
         else
             strbuf_puts(&filter, "rowid");
         strbuf_printf(&filter, " IN (%s)", definition);
-        add(cat, CATALOG_SEGMENT, name, count_query(c, definition), source, strbuf_str(&filter));
+        add(cat, CATALOG_SEGMENT, name, query_int(c, "SELECT count(*) FROM (%s)", definition), source, strbuf_str(&filter));
         strbuf_free(&filter);
         free(key);
     }

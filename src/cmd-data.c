@@ -12,24 +12,6 @@
 #include "undo.h"
 #include "workspace.h"
 
-/* Runs a one-value query built with sqlite3_mprintf's %w/%Q quoting. */
-static int64_t query_int(ctx *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *sql = sqlite3_vmprintf(fmt, ap);
-    va_end(ap);
-    sqlite3_stmt *st;
-    int64_t v = -1;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            v = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
-    sqlite3_free(sql);
-    return v;
-}
-
 /* ---- tables ---- */
 
 static int tables_exec(ctx *c, const struct cmd_args *a)

@@ -61,7 +61,7 @@ static int pick_link(ctx *c, const char *option, const char *given, const char *
 }
 
 /* One number from a query, with :asof bound when it has one. */
-static int64_t query_int(ctx *c, const char *sql, const char *asof)
+static int64_t query_int_asof(ctx *c, const char *sql, const char *asof)
 {
     sqlite3_stmt *st;
     int64_t v = -1;
@@ -483,17 +483,17 @@ int profile_build(ctx *c, const struct profile_options *o, struct profile_report
     char *sql;
     if (orders) {
         sql = sqlite3_mprintf("SELECT count(*) FROM \"%w\" WHERE orders > 0", o->out);
-        rep->with_orders = query_int(c, sql, NULL);
+        rep->with_orders = query_int_asof(c, sql, NULL);
         sqlite3_free(sql);
         struct strbuf cq = {0};
         rfm_base_sql(c, &ro, &rr, NULL, &cq);
         strbuf_puts(&cq, " SELECT count(*) FROM base WHERE why <> 0");
-        rep->orders_left_out = query_int(c, strbuf_str(&cq), rep->asof);
+        rep->orders_left_out = query_int_asof(c, strbuf_str(&cq), rep->asof);
         strbuf_free(&cq);
     }
     if (events) {
         sql = sqlite3_mprintf("SELECT count(*) FROM \"%w\" WHERE events_total > 0", o->out);
-        rep->with_events = query_int(c, sql, NULL);
+        rep->with_events = query_int_asof(c, sql, NULL);
         sqlite3_free(sql);
     }
     if (rep->consent[0]) {

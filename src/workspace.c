@@ -2,6 +2,7 @@
 #include "workspace.h"
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,23 @@ int prepare_sql(ctx *c, const char *what, const char *sql, sqlite3_stmt **stmt)
         return ctx_sqlite_error(c, what);
     }
     return 0;
+}
+
+int64_t query_int(ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *sql = sqlite3_vmprintf(fmt, ap);
+    va_end(ap);
+    sqlite3_stmt *st;
+    int64_t v = -1;
+    if (sql && sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_free(sql);
+    return v;
 }
 
 void utc_now(char *buf, int size)

@@ -40,6 +40,10 @@ int exec_sql(ctx *c, const char *what, const char *sql);
 struct sqlite3_stmt;
 int prepare_sql(ctx *c, const char *what, const char *sql, struct sqlite3_stmt **stmt);
 
+/* The integer a one-value query gives, the SQL built like sqlite3_mprintf (%w, %Q
+ * quote names and values); -1 when it fails or gives no row. */
+int64_t query_int(ctx *c, const char *fmt, ...);
+
 /* The current UTC time as ISO 8601 ("2026-11-22T07:18:45Z") into buf (>= 24 bytes). */
 void utc_now(char *buf, int size);
 
