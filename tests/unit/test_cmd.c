@@ -82,14 +82,6 @@ static char *query(ctx *c, const char *sql, const char *arg1, const char *arg2)
     return out;
 }
 
-static long long query_int(ctx *c, const char *sql)
-{
-    char *t = query(c, sql, NULL, NULL);
-    long long n = atoll(t);
-    free(t);
-    return n;
-}
-
 /* The value at a JSON path ('$.command.name') of a JSON text, as SQLite renders it. */
 static char *json_at(ctx *c, const char *json, const char *path)
 {
@@ -740,7 +732,7 @@ static void test_undo_restores_what_sql_changed(void **state)
         expect_json_at(c, out, "$.command", changes[i]);
         assert_int_equal(query_int(c, "SELECT undone FROM _persona_log WHERE id = 2"), 1);
         /* and leaves no stash behind */
-        assert_int_equal(query_int(c, "SELECT count(*) FROM sqlite_master WHERE name LIKE '\\_persona\\_stash%' "
+        assert_int_equal(query_int(c, "SELECT count(*) FROM sqlite_master WHERE name LIKE '\\_persona\\_stash%%' "
                                       "ESCAPE '\\'"), 0);
         free(out);
         free(before);
