@@ -24,25 +24,7 @@
 #include "sink.h"
 #include "stats.h"
 #include "workspace.h"
-
-static int open_workspace(void **state)
-{
-    ctx *c = calloc(1, sizeof *c);
-    if (!c || workspace_open(c, ":memory:") != 0)
-        return -1;
-    c->out = sink_open_buffer(FMT_JSON);
-    *state = c;
-    return 0;
-}
-
-static int close_workspace(void **state)
-{
-    ctx *c = *state;
-    sink_close(c->out);
-    workspace_close(c);
-    free(c);
-    return 0;
-}
+#include "workspace_fixture.h"
 
 static void exec(ctx *c, const char *sql)
 {

@@ -26,27 +26,9 @@
 #include "sink.h"
 #include "strbuf.h"
 #include "workspace.h"
+#include "workspace_fixture.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static int open_workspace(void **state)
-{
-    ctx *c = calloc(1, sizeof *c);
-    if (!c || workspace_open(c, ":memory:") != 0)
-        return -1;
-    c->out = sink_open_buffer(FMT_JSON);
-    *state = c;
-    return 0;
-}
-
-static int close_workspace(void **state)
-{
-    ctx *c = *state;
-    sink_close(c->out);
-    workspace_close(c);
-    free(c);
-    return 0;
-}
 
 /* A fresh workspace inside a test that loops over cases. */
 static ctx *fresh_workspace(void)
