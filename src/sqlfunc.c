@@ -8,48 +8,38 @@
 #include "similar.h"
 #include "strsim.h"
 
-/* edit_distance(a, b): optimal-string-alignment distance; NULL if either is NULL. */
-static void sql_edit_distance(sqlite3_context *cx, int argc, sqlite3_value **argv)
+/* A measure between two texts: a similarity (real) or a distance (integer). */
+struct text_measure {
+    double (*similarity)(const char *a, const char *b);
+    int (*distance)(const char *a, const char *b);
+};
+
+/* edit_distance(a, b): optimal-string-alignment distance, case-insensitive;
+ * levenshtein(a, b): insertions, deletions and substitutions of code points,
+ * case-sensitive; jaro(a, b), jaro_winkler(a, b): similarity in [0, 1] of the texts
+ * as given (lower() or trim() them in SQL to fold).  NULL if either is NULL.  The
+ * measure is the function's user data. */
+static void sql_text_measure(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
     (void)argc;
-    const unsigned char *a = sqlite3_value_text(argv[0]);
-    const unsigned char *b = sqlite3_value_text(argv[1]);
-    if (!a || !b) {
+    const struct text_measure *m = sqlite3_user_data(cx);
+    const char *a = (const char *)sqlite3_value_text(argv[0]);
+    const char *b = (const char *)sqlite3_value_text(argv[1]);
+    if (!a || !b)
         sqlite3_result_null(cx);
-        return;
-    }
-    sqlite3_result_int(cx, edit_distance((const char *)a, (const char *)b));
+    else if (m->similarity)
+        sqlite3_result_double(cx, m->similarity(a, b));
+    else
+        sqlite3_result_int(cx, m->distance(a, b));
 }
 
-/* jaro(a, b), jaro_winkler(a, b): similarity in [0, 1] of the texts as given (no
- * folding: lower() or trim() them in SQL for that); NULL if either is NULL. */
-static void sql_jaro(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    const unsigned char *a = sqlite3_value_text(argv[0]);
-    const unsigned char *b = sqlite3_value_text(argv[1]);
-    if (!a || !b) {
-        sqlite3_result_null(cx);
-        return;
-    }
-    int winkler = sqlite3_user_data(cx) != NULL;
-    sqlite3_result_double(cx, winkler ? strsim_jaro_winkler((const char *)a, (const char *)b)
-                                      : strsim_jaro((const char *)a, (const char *)b));
-}
-
-/* levenshtein(a, b): insertions, deletions and substitutions of code points,
- * case-sensitive; NULL if either is NULL. */
-static void sql_levenshtein(sqlite3_context *cx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    const unsigned char *a = sqlite3_value_text(argv[0]);
-    const unsigned char *b = sqlite3_value_text(argv[1]);
-    if (!a || !b) {
-        sqlite3_result_null(cx);
-        return;
-    }
-    sqlite3_result_int(cx, strsim_levenshtein((const char *)a, (const char *)b));
-}
+static const struct text_measure measures[] = {
+    {.distance = edit_distance},
+    {.distance = strsim_levenshtein},
+    {.similarity = strsim_jaro},
+    {.similarity = strsim_jaro_winkler},
+};
+static const char *const measure_names[] = {"edit_distance", "levenshtein", "jaro", "jaro_winkler"};
 
 /* soundex(s): the American Soundex code ("R163"); NULL for NULL or text without a
  * letter.  Replaces SQLite's own (compiled in only with SQLITE_SOUNDEX, and without
@@ -101,11 +91,11 @@ static void stddev_final(sqlite3_context *cx)
 int sqlfunc_register(ctx *c)
 {
     const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
-    if (sqlite3_create_function(c->db, "edit_distance", 2, flags, NULL, sql_edit_distance, NULL, NULL) ||
-        sqlite3_create_function(c->db, "jaro", 2, flags, NULL, sql_jaro, NULL, NULL) ||
-        sqlite3_create_function(c->db, "jaro_winkler", 2, flags, (void *)1, sql_jaro, NULL, NULL) ||
-        sqlite3_create_function(c->db, "levenshtein", 2, flags, NULL, sql_levenshtein, NULL, NULL) ||
-        sqlite3_create_function(c->db, "soundex", 1, flags, NULL, sql_soundex, NULL, NULL) ||
+    for (size_t i = 0; i < sizeof measures / sizeof measures[0]; i++)
+        if (sqlite3_create_function(c->db, measure_names[i], 2, flags, (void *)&measures[i], sql_text_measure,
+                                    NULL, NULL))
+            return ctx_sqlite_error(c, "workspace functions");
+    if (sqlite3_create_function(c->db, "soundex", 1, flags, NULL, sql_soundex, NULL, NULL) ||
         sqlite3_create_function(c->db, "stddev", 1, flags, NULL, NULL, stddev_step, stddev_final))
         return ctx_sqlite_error(c, "workspace functions");
     return 0;

@@ -68,58 +68,6 @@ static void run_fails(ctx *c, const char *line, const char *err)
 }
 
 
-/* Whether a table has a rowid to order its rows by. */
-static int table_has_rowid(ctx *c, const char *name)
-{
-    char *sql = sqlite3_mprintf("SELECT wr FROM pragma_table_list WHERE name=%Q", name);
-    sqlite3_stmt *st;
-    int wr = 0;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            wr = sqlite3_column_int(st, 0);
-        sqlite3_finalize(st);
-    }
-    sqlite3_free(sql);
-    return !wr;
-}
-
-/* Schema, rows with rowids and the type of every value, Persona's tables but the log
- * and the undo records: what undo must restore exactly. */
-static char *fingerprint(ctx *c)
-{
-    struct strbuf b = {0};
-    sqlite3_stmt *objects;
-    assert_int_equal(sqlite3_prepare_v2(c->db,
-                                        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' "
-                                        "ESCAPE '\\' AND name NOT IN ('_persona_log', '_persona_undo') ORDER BY 1, 2",
-                                        -1, &objects, NULL), SQLITE_OK);
-    while (sqlite3_step(objects) == SQLITE_ROW) {
-        const char *type = (const char *)sqlite3_column_text(objects, 0);
-        const char *name = (const char *)sqlite3_column_text(objects, 1);
-        strbuf_printf(&b, "%s %s: %s\n", type, name, (const char *)sqlite3_column_text(objects, 2));
-        if (strcmp(type, "table") != 0)
-            continue;
-        char *sql = sqlite3_mprintf(
-            /* WITHOUT ROWID tables (_persona_tables) are in key order already */
-            "SELECT %s * FROM \"%w\" ORDER BY %s", table_has_rowid(c, name) ? "rowid," : "", name,
-            table_has_rowid(c, name) ? "rowid" : "1");
-        sqlite3_stmt *rows;
-        assert_int_equal(sqlite3_prepare_v2(c->db, sql, -1, &rows, NULL), SQLITE_OK);
-        sqlite3_free(sql);
-        while (sqlite3_step(rows) == SQLITE_ROW) {
-            strbuf_puts(&b, " ");
-            for (int i = 0; i < sqlite3_column_count(rows); i++)
-                strbuf_printf(&b, " %d:%s", sqlite3_column_type(rows, i),
-                              sqlite3_column_type(rows, i) == SQLITE_NULL ? "" : (const char *)sqlite3_column_text(rows, i));
-            strbuf_puts(&b, "\n");
-        }
-        sqlite3_finalize(rows);
-    }
-    sqlite3_finalize(objects);
-    char *s = xstrdup(strbuf_str(&b));
-    strbuf_free(&b);
-    return s;
-}
 
 /* A table with values of every type in an untyped column, a key, and gaps in rowids. */
 static const char setup[] =
