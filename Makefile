@@ -31,7 +31,7 @@ UI_LIBS    = $(shell pkg-config --libs ncursesw readline 2>/dev/null || echo -ln
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
-BASEFLAGS = -std=c17 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(B)/gen \
+BASEFLAGS = -std=c17 -ffp-contract=off -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(B)/gen \
 	-DPERSONA_VERSION='"$(VERSION)"' $(WARN) $(PKG_CFLAGS)
 OPTFLAGS ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \

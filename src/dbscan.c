@@ -43,7 +43,8 @@ static void count_block(void *arg, int64_t b, int64_t begin, int64_t end)
 {
     (void)b;
     struct count_job *j = arg;
-    for (int64_t i = begin; i < end; i++) {
+    for (int64_t p = begin; p < end; p++) {
+        int64_t i = kdtree_row(j->tree, p);
         if (j->kdist) {
             j->kdist[i] = kdtree_kth_distance(j->tree, j->x + i * j->d, j->minpts);
             continue;
@@ -118,7 +119,8 @@ static void union_block(void *arg, int64_t b, int64_t begin, int64_t end)
 {
     (void)b;
     struct union_job *j = arg;
-    for (int64_t i = begin; i < end; i++) {
+    for (int64_t p = begin; p < end; p++) {
+        int64_t i = kdtree_row(j->tree, p);
         if (!j->core[i])
             continue;
         struct union_arg u = {.j = j, .row = i};

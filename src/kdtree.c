@@ -5,25 +5,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kmeans.h"
+#include "vecdist.h"
 
 enum { LEAF = 32 };
 
 struct node {
     int64_t begin, end;     /* rows idx[begin..end) */
     int64_t left, right;    /* children, -1 for a leaf */
+    int64_t panel;          /* a leaf's rows as a panel at panels + panel (d × its width) */
 };
 
 struct kdtree {
-    const double *x;
     int64_t n;
-    int d;
+    int d, dw;              /* dimensions, and rounded up to whole vectors */
     int64_t *idx;
-    double *xs;             /* the rows in tree order: a leaf's rows are contiguous, so a
-                             * query reads memory in sequence instead of missing the cache
-                             * on every row */
+    double *panels;         /* the leaves' rows, each leaf a contiguous panel: a query
+                             * reads memory in sequence and four rows per instruction */
     struct node *nodes;
-    double *lo, *hi;        /* nodes × d bounding boxes */
+    double *lo, *hi;        /* nodes × dw bounding boxes, the padding dimensions 0 */
     int64_t nnodes;
 };
 
@@ -56,17 +55,17 @@ static void select_median(const double *x, int d, int64_t *idx, int64_t begin, i
     }
 }
 
-static int64_t build(struct kdtree *t, int64_t begin, int64_t end)
+static int64_t build(struct kdtree *t, const double *x, int64_t begin, int64_t end)
 {
     int64_t id = t->nnodes++;
     int d = t->d;
-    double *lo = t->lo + id * d, *hi = t->hi + id * d;
-    for (int j = 0; j < d; j++) {
-        lo[j] = INFINITY;
-        hi[j] = -INFINITY;
+    double *lo = t->lo + id * t->dw, *hi = t->hi + id * t->dw;
+    for (int j = 0; j < t->dw; j++) {
+        lo[j] = j < d ? INFINITY : 0.0;
+        hi[j] = j < d ? -INFINITY : 0.0;
     }
     for (int64_t i = begin; i < end; i++) {
-        const double *xi = t->x + t->idx[i] * d;
+        const double *xi = x + t->idx[i] * d;
         for (int j = 0; j < d; j++) {
             lo[j] = xi[j] < lo[j] ? xi[j] : lo[j];
             hi[j] = xi[j] > hi[j] ? xi[j] : hi[j];
@@ -82,12 +81,37 @@ static int64_t build(struct kdtree *t, int64_t begin, int64_t end)
     if (hi[dim] == lo[dim])     /* all rows equal: one leaf, however large */
         return id;
     int64_t mid = begin + (end - begin) / 2;
-    select_median(t->x, d, t->idx, begin, end, mid, dim);
-    int64_t left = build(t, begin, mid);
-    int64_t right = build(t, mid, end);
+    select_median(x, d, t->idx, begin, end, mid, dim);
+    int64_t left = build(t, x, begin, mid);
+    int64_t right = build(t, x, mid, end);
     t->nodes[id].left = left;
     t->nodes[id].right = right;
     return id;
+}
+
+/* Copies each leaf's rows into its panel. */
+static int fill_panels(struct kdtree *t, const double *x)
+{
+    int64_t size = 0;
+    for (int64_t id = 0; id < t->nnodes; id++)
+        if (t->nodes[id].left < 0)
+            size += (int64_t)t->d * vecdist_width((int)(t->nodes[id].end - t->nodes[id].begin));
+    t->panels = malloc((size_t)(size > 0 ? size : 1) * sizeof *t->panels);
+    if (!t->panels)
+        return -1;
+    int64_t at = 0;
+    for (int64_t id = 0; id < t->nnodes; id++) {
+        struct node *nd = &t->nodes[id];
+        if (nd->left >= 0)
+            continue;
+        int count = (int)(nd->end - nd->begin), width = vecdist_width(count);
+        nd->panel = at;
+        for (int c = 0; c < width; c++)
+            for (int j = 0; j < t->d; j++)
+                t->panels[at + (int64_t)j * width + c] = c < count ? x[t->idx[nd->begin + c] * t->d + j] : 0.0;
+        at += (int64_t)t->d * width;
+    }
+    return 0;
 }
 
 struct kdtree *kdtree_build(const double *x, int64_t n, int d)
@@ -96,13 +120,13 @@ struct kdtree *kdtree_build(const double *x, int64_t n, int d)
     if (!t)
         return NULL;
     int64_t maxnodes = 2 * (n / (LEAF / 2) + 1) + 1;
-    t->x = x;
     t->n = n;
     t->d = d;
+    t->dw = vecdist_width(d);
     t->idx = malloc((size_t)n * sizeof *t->idx);
     t->nodes = malloc((size_t)maxnodes * sizeof *t->nodes);
-    t->lo = malloc((size_t)maxnodes * (size_t)d * sizeof *t->lo);
-    t->hi = malloc((size_t)maxnodes * (size_t)d * sizeof *t->hi);
+    t->lo = malloc((size_t)maxnodes * (size_t)t->dw * sizeof *t->lo);
+    t->hi = malloc((size_t)maxnodes * (size_t)t->dw * sizeof *t->hi);
     if (!t->idx || !t->nodes || !t->lo || !t->hi) {
         kdtree_free(t);
         return NULL;
@@ -110,14 +134,11 @@ struct kdtree *kdtree_build(const double *x, int64_t n, int d)
     for (int64_t i = 0; i < n; i++)
         t->idx[i] = i;
     if (n > 0)
-        build(t, 0, n);
-    t->xs = malloc((size_t)n * (size_t)d * sizeof *t->xs);
-    if (!t->xs) {
+        build(t, x, 0, n);
+    if (fill_panels(t, x)) {
         kdtree_free(t);
         return NULL;
     }
-    for (int64_t i = 0; i < n; i++)
-        memcpy(t->xs + i * d, x + t->idx[i] * d, (size_t)d * sizeof *t->xs);
     return t;
 }
 
@@ -126,35 +147,76 @@ void kdtree_free(struct kdtree *t)
     if (!t)
         return;
     free(t->idx);
-    free(t->xs);
+    free(t->panels);
     free(t->nodes);
     free(t->lo);
     free(t->hi);
     free(t);
 }
 
-/* Squared distance from q to the node's box (0 inside). */
-static double box_dist(const struct kdtree *t, int64_t id, const double *q)
+/* A lower bound on the squared distance from q (padded to dw) to the node's box (0
+ * inside).  Its terms are added in another order than a row's distance, so the
+ * rounding may differ: callers compare it with some slack. */
+static inline double box_dist(const struct kdtree *t, int64_t id, const double *q)
 {
-    const double *lo = t->lo + id * t->d, *hi = t->hi + id * t->d;
-    double s = 0;
-    for (int j = 0; j < t->d; j++) {
-        double e = q[j] < lo[j] ? lo[j] - q[j] : q[j] > hi[j] ? q[j] - hi[j] : 0;
-        s += e * e;
+    const double *lo = t->lo + id * t->dw, *hi = t->hi + id * t->dw;
+    vecdist_v acc = {0.0, 0.0, 0.0, 0.0}, zero = acc;
+    for (int j = 0; j < t->dw; j += VECDIST_LANES) {
+        vecdist_v vq, vlo, vhi;
+        memcpy(&vq, q + j, sizeof vq);
+        memcpy(&vlo, lo + j, sizeof vlo);
+        memcpy(&vhi, hi + j, sizeof vhi);
+        /* max(lo - q, q - hi, 0) lane by lane, as masks: C has no vector ?: */
+        vecdist_v below = vlo - vq, above = vq - vhi;
+        vecdist_mask out_below = below > zero, out_above = above > zero;
+        vecdist_v e = (vecdist_v)((out_below & (vecdist_mask)below) | (out_above & (vecdist_mask)above));
+        acc += e * e;
     }
-    return s;
+    return (acc[0] + acc[1]) + (acc[2] + acc[3]);
 }
 
-int64_t kdtree_radius(const struct kdtree *t, const double *q, double r, kdtree_visit_fn *fn, void *arg)
+/* The slack on box pruning: a box is skipped only when it is farther than r² by more
+ * than rounding could explain, so a row at exactly distance r is never missed. */
+static inline double prune_limit(double r2)
+{
+    return r2 * (1.0 + 1e-12);
+}
+
+/* q copied into a buffer padded with zeros to whole vectors. */
+static inline void pad_query(const struct kdtree *t, const double *q, double *out)
+{
+    memcpy(out, q, (size_t)t->d * sizeof *out);
+    for (int j = t->d; j < t->dw; j++)
+        out[j] = 0.0;
+}
+
+/* Squared distances from q to the rows [from, from + LEAF) of a leaf (fewer at its
+ * end; a leaf of equal rows may hold more than LEAF) into dist; returns how many. */
+static inline int leaf_distances(const struct kdtree *t, const struct node *nd, const double *q, int64_t from,
+                                 double *dist)
+{
+    int64_t count = nd->end - nd->begin;
+    int chunk = (int)(count - from < LEAF ? count - from : LEAF);
+    vecdist_panel(q, t->d, t->panels + nd->panel + from, vecdist_width((int)count), chunk, dist);
+    return chunk;
+}
+
+/* The searches are compiled for AVX2 as well (VECDIST_CLONES); they are static, with
+ * the exported functions calling them, because Clang 14 only dispatches a cloned
+ * function from callers that see the attribute. */
+VECDIST_CLONES static int64_t radius_search(const struct kdtree *t, const double *q, double r,
+                                            kdtree_visit_fn *fn, void *arg)
 {
     if (t->n == 0)
         return 0;
-    double r2 = r * r;
+    double qp[t->dw];
+    pad_query(t, q, qp);
+    double r2 = r * r, limit = prune_limit(r2), dist[LEAF];
     int64_t stack[128], top = 0, found = 0;
     stack[top++] = 0;
     while (top > 0) {
         int64_t id = stack[--top];
-        if (box_dist(t, id, q) > r2)
+        if (box_dist(t, id, qp) > limit)
             continue;
         const struct node *nd = &t->nodes[id];
         if (nd->left >= 0) {
@@ -162,15 +224,27 @@ int64_t kdtree_radius(const struct kdtree *t, const double *q, double r, kdtree_
             stack[top++] = nd->left;
             continue;
         }
-        for (int64_t i = nd->begin; i < nd->end; i++) {
-            if (sqdist(q, t->xs + i * t->d, t->d) <= r2) {
-                found++;
-                if (fn && fn(arg, t->idx[i]))
-                    return found;
-            }
+        for (int64_t from = 0; from < nd->end - nd->begin; from += LEAF) {
+            int chunk = leaf_distances(t, nd, qp, from, dist);
+            for (int c = 0; c < chunk; c++)
+                if (dist[c] <= r2) {
+                    found++;
+                    if (fn && fn(arg, t->idx[nd->begin + from + c]))
+                        return found;
+                }
         }
     }
     return found;
+}
+
+int64_t kdtree_radius(const struct kdtree *t, const double *q, double r, kdtree_visit_fn *fn, void *arg)
+{
+    return radius_search(t, q, r, fn, arg);
+}
+
+int64_t kdtree_row(const struct kdtree *t, int64_t position)
+{
+    return t->idx[position];
 }
 
 int64_t kdtree_count(const struct kdtree *t, const double *q, double r)
@@ -179,10 +253,17 @@ int64_t kdtree_count(const struct kdtree *t, const double *q, double r)
 }
 
 /* A max-heap of the k smallest squared distances seen. */
-static void heap_push(double *h, int *size, int k, double v)
+struct kth_heap {
+    double *h;
+    int size, k;
+};
+
+static void heap_push(struct kth_heap *hp, double v)
 {
-    if (*size < k) {
-        int i = (*size)++;
+    double *h = hp->h;
+    int k = hp->k;
+    if (hp->size < k) {
+        int i = hp->size++;
         h[i] = v;
         while (i > 0 && h[(i - 1) / 2] < h[i]) {
             double t = h[i];
@@ -211,30 +292,40 @@ static void heap_push(double *h, int *size, int k, double v)
     }
 }
 
-double kdtree_kth_distance(const struct kdtree *t, const double *q, int k)
+VECDIST_CLONES static double kth_search(const struct kdtree *t, const double *q, int k)
 {
     double heap[256];
-    double *h = k <= 256 ? heap : malloc((size_t)k * sizeof *h);
-    int size = 0;
+    struct kth_heap hp = {.h = k <= 256 ? heap : malloc((size_t)k * sizeof *hp.h), .k = k};
+    double qp[t->dw];
+    pad_query(t, q, qp);
     int64_t stack[128], top = 0;
     stack[top++] = 0;
-    while (top > 0) {
+    while (top > 0 && t->n > 0) {
         int64_t id = stack[--top];
-        if (size == k && box_dist(t, id, q) > h[0])
+        if (hp.size == k && box_dist(t, id, qp) > prune_limit(hp.h[0]))
             continue;
         const struct node *nd = &t->nodes[id];
         if (nd->left >= 0) {
             /* the nearer child last, so it is searched first */
-            double dl = box_dist(t, nd->left, q), dr = box_dist(t, nd->right, q);
+            double dl = box_dist(t, nd->left, qp), dr = box_dist(t, nd->right, qp);
             stack[top++] = dl <= dr ? nd->right : nd->left;
             stack[top++] = dl <= dr ? nd->left : nd->right;
             continue;
         }
-        for (int64_t i = nd->begin; i < nd->end; i++)
-            heap_push(h, &size, k, sqdist(q, t->xs + i * t->d, t->d));
+        double dist[LEAF];
+        for (int64_t from = 0; from < nd->end - nd->begin; from += LEAF) {
+            int chunk = leaf_distances(t, nd, qp, from, dist);
+            for (int c = 0; c < chunk; c++)
+                heap_push(&hp, dist[c]);
+        }
     }
-    double out = size == k ? sqrt(h[0]) : INFINITY;
-    if (h != heap)
-        free(h);
+    double out = hp.size == k ? sqrt(hp.h[0]) : INFINITY;
+    if (hp.h != heap)
+        free(hp.h);
     return out;
+}
+
+double kdtree_kth_distance(const struct kdtree *t, const double *q, int k)
+{
+    return kth_search(t, q, k);
 }

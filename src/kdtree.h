@@ -15,6 +15,11 @@ struct kdtree;
 struct kdtree *kdtree_build(const double *x, int64_t n, int d);
 void kdtree_free(struct kdtree *t);
 
+/* The row at a position of the tree order, a permutation of [0, n) in which the rows
+ * of a leaf are adjacent: queries made in this order find their neighbours still in
+ * the cache. */
+int64_t kdtree_row(const struct kdtree *t, int64_t position);
+
 /* Calls fn(arg, row) for every row within distance r of q (distance <= r, q's own row
  * included when q is a row); stops early when fn returns non-zero.  Returns the
  * number of rows visited. */
