@@ -9,6 +9,7 @@
 
 #include "parallel.h"
 #include "strbuf.h"
+#include "vecdist.h"
 
 enum { BLOCK = 8192 };
 
@@ -16,32 +17,63 @@ static int threads_or_default(int t) { return t > 0 ? t : parallel_threads(); }
 
 /* ---- assignment to the nearest centre ---- */
 
+/* The centres as the distance kernel reads them, and room for one row's distances. */
+struct centre_panel {
+    int k, d;
+    double *panel;          /* d × vecdist_width(k) */
+};
+
+static void centre_panel_init(struct centre_panel *p, const double *centers, int k, int d)
+{
+    p->k = k;
+    p->d = d;
+    p->panel = xmalloc((size_t)d * (size_t)vecdist_width(k) * sizeof *p->panel);
+    vecdist_transpose(centers, k, d, p->panel, vecdist_width(k));
+}
+
+/* The nearest centre to xi (the first on a tie), with its squared distance in *d1 and
+ * the second smallest in *d2 (DBL_MAX when k = 1); dist has vecdist_width(k) room. */
+static inline int32_t nearest_two(const double *xi, const struct centre_panel *p, double *dist, double *d1,
+                                  double *d2)
+{
+    vecdist_panel(xi, p->d, p->panel, vecdist_width(p->k), p->k, dist);
+    /* min and max only, so the compiler emits no branch: which centre wins is data,
+     * and a mispredicted branch per centre cost more than the distances */
+    double best = DBL_MAX, second = DBL_MAX;
+    for (int c = 0; c < p->k; c++) {
+        double v = dist[c], loser = v > best ? v : best;
+        second = loser < second ? loser : second;
+        best = v < best ? v : best;
+    }
+    int32_t arg = 0;
+    for (int c = p->k - 1; c >= 0; c--)
+        arg = dist[c] == best ? c : arg;
+    *d1 = best;
+    *d2 = second;
+    return arg;
+}
+
 struct assign_job {
-    const double *x, *centers;
-    int d, k;
+    const double *x;
+    const struct centre_panel *centres;
     int32_t *labels;
     double *block_inertia;
 };
 
-static void assign_block(void *arg, int64_t b, int64_t begin, int64_t end)
+VECDIST_CLONES static void assign_block(void *arg, int64_t b, int64_t begin, int64_t end)
 {
     struct assign_job *j = arg;
+    int d = j->centres->d;
+    double *dist = xmalloc((size_t)vecdist_width(j->centres->k) * sizeof *dist);
     double sum = 0.0;
     for (int64_t i = begin; i < end; i++) {
-        const double *xi = j->x + i * j->d;
-        double best = DBL_MAX;
-        int32_t label = 0;
-        for (int c = 0; c < j->k; c++) {
-            double dist = sqdist(xi, j->centers + (int64_t)c * j->d, j->d);
-            if (dist < best) {
-                best = dist;
-                label = c;
-            }
-        }
+        double best, second;
+        int32_t label = nearest_two(j->x + i * d, j->centres, dist, &best, &second);
         if (j->labels)
             j->labels[i] = label;
         sum += best;
     }
+    free(dist);
     j->block_inertia[b] = sum;
 }
 
@@ -49,13 +81,16 @@ double kmeans_assign(const double *x, int64_t n, int d, const double *centers, i
                      int threads)
 {
     int64_t nb = parallel_nblocks(n, BLOCK);
-    struct assign_job j = {.x = x, .centers = centers, .d = d, .k = k, .labels = labels,
+    struct centre_panel p;
+    centre_panel_init(&p, centers, k, d);
+    struct assign_job j = {.x = x, .centres = &p, .labels = labels,
                            .block_inertia = xcalloc((size_t)nb, sizeof(double))};
     parallel_blocks(n, BLOCK, threads_or_default(threads), assign_block, &j);
     double total = 0.0;
     for (int64_t b = 0; b < nb; b++)
         total += j.block_inertia[b];
     free(j.block_inertia);
+    free(p.panel);
     return total;
 }
 
@@ -89,48 +124,91 @@ double kmeans_inertia(const double *x, int64_t n, int d, const double *centers, 
     return total;
 }
 
+/* ---- per-row scratch ---- */
+
+/* What each restart keeps per row: k-means++ needs the distance to the nearest chosen
+ * centre, Lloyd's iterations need two bounds, never both at once.  Sharing one array
+ * of slots means its pages are touched once per fit, not once per phase, and the
+ * bounds, kept in single precision, make the pass that reads them every iteration
+ * read half as much. */
+struct bounds {
+    float upper;            /* >= the distance to the assigned centre */
+    float lower;            /* <= the distance to every other centre */
+};
+
+union row_slot {
+    double closest;
+    struct bounds bounds;
+};
+
+/* Single precision rounded outward, so a bound stays a bound: the margin of 2^-22 is
+ * more than the float rounding of 2^-24 can take back.  Values past FLT_MAX become
+ * FLT_MAX (lower) or infinity (upper), both still true. */
+static inline float bound_above(double v)
+{
+    return (float)(v * (1.0 + 0x1p-22));
+}
+
+static inline float bound_below(double v)
+{
+    double w = v * (v >= 0.0 ? 1.0 - 0x1p-22 : 1.0 + 0x1p-22);
+    return (float)(w < FLT_MAX ? w : FLT_MAX);
+}
+
 /* ---- k-means++ ---- */
 
 struct seed_job {
     const double *x;
     int d;
-    double *closest;            /* n: squared distance to the nearest chosen centre */
-    const double *cand;         /* ntrials candidate rows */
+    union row_slot *slot;       /* n: .closest, the squared distance to the nearest chosen centre */
+    int32_t *nearest;           /* n: which centre that is, or NULL when nobody asks */
+    float *runner_up;           /* n: the squared distance to the second nearest, rounded down */
+    int32_t centre;             /* update: the new centre's number */
+    const double *cand;         /* update: the new centre; else the ntrials candidates as a panel */
     int ntrials;
     double *block_pot;          /* nblocks × ntrials (or × 1 when updating) */
     int update;                 /* 0: potentials of the candidates; 1: take candidate 0 */
 };
 
-static void seed_block(void *arg, int64_t b, int64_t begin, int64_t end)
+VECDIST_CLONES static void seed_block(void *arg, int64_t b, int64_t begin, int64_t end)
 {
     struct seed_job *j = arg;
     if (j->update) {
         double sum = 0.0;
         for (int64_t i = begin; i < end; i++) {
             double dist = sqdist(j->x + i * j->d, j->cand, j->d);
-            if (dist < j->closest[i])
-                j->closest[i] = dist;
-            sum += j->closest[i];
+            double *closest = &j->slot[i].closest;
+            if (j->nearest) {       /* the order and ties of nearest_two() */
+                if (dist < *closest) {
+                    j->runner_up[i] = bound_below(*closest);
+                    j->nearest[i] = j->centre;
+                } else if (dist < (double)j->runner_up[i]) {
+                    j->runner_up[i] = bound_below(dist);
+                }
+            }
+            if (dist < *closest)
+                *closest = dist;
+            sum += *closest;
         }
         j->block_pot[b] = sum;
         return;
     }
     double *pot = j->block_pot + b * j->ntrials;
+    double *dist = xmalloc((size_t)vecdist_width(j->ntrials) * sizeof *dist);
     for (int t = 0; t < j->ntrials; t++)
         pot[t] = 0.0;
     for (int64_t i = begin; i < end; i++) {
-        const double *xi = j->x + i * j->d;
-        for (int t = 0; t < j->ntrials; t++) {
-            double dist = sqdist(xi, j->cand + (int64_t)t * j->d, j->d);
-            pot[t] += dist < j->closest[i] ? dist : j->closest[i];
-        }
+        vecdist_panel(j->x + i * j->d, j->d, j->cand, vecdist_width(j->ntrials), j->ntrials, dist);
+        for (int t = 0; t < j->ntrials; t++)
+            pot[t] += dist[t] < j->slot[i].closest ? dist[t] : j->slot[i].closest;
     }
+    free(dist);
 }
 
-/* The row where the running sum of closest[] first reaches target (numpy's
+/* The row where the running sum of .closest first reaches target (numpy's
  * searchsorted on the cumulative sum), clipped to the last row; block sums let it
  * skip whole blocks. */
-static int64_t sample_row(const double *closest, const double *block_pot, int64_t n, double target)
+static int64_t sample_row(const union row_slot *slot, const double *block_pot, int64_t n, double target)
 {
     int64_t nb = parallel_nblocks(n, BLOCK);
     double acc = 0.0;
@@ -139,35 +217,42 @@ static int64_t sample_row(const double *closest, const double *block_pot, int64_
         acc += block_pot[b++];
     int64_t end = (b + 1) * BLOCK < n ? (b + 1) * BLOCK : n;
     for (int64_t i = b * BLOCK; i < end; i++) {
-        acc += closest[i];
+        acc += slot[i].closest;
         if (acc >= target)
             return i;
     }
     return n - 1;
 }
 
-int kmeans_plusplus(const double *x, int64_t n, int d, int k, struct rng *rng, int threads, double *centers)
+/* k-means++ with the caller's n row slots.  When nearest and runner_up (n each) are
+ * given, they end holding each row's nearest centre and its squared distance to the
+ * second nearest (rounded down): with .closest, the first assignment of Lloyd's
+ * iterations, whose distances the seeding has already computed. */
+static int plusplus(const double *x, int64_t n, int d, int k, struct rng *rng, int threads, union row_slot *slot,
+                    int32_t *nearest, float *runner_up, double *centers)
 {
-    threads = threads_or_default(threads);
     int ntrials = 2 + (int)log((double)k);
     int64_t nb = parallel_nblocks(n, BLOCK);
-    double *closest = malloc((size_t)n * sizeof *closest);
     double *block_pot = malloc((size_t)nb * (size_t)ntrials * sizeof *block_pot);
     double *cand = malloc((size_t)ntrials * (size_t)d * sizeof *cand);
+    double *cand_panel = malloc((size_t)vecdist_width(ntrials) * (size_t)d * sizeof *cand_panel);
     int64_t *cand_rows = malloc((size_t)ntrials * sizeof *cand_rows);
-    if (!closest || !block_pot || !cand || !cand_rows) {
-        free(closest);
+    if (!block_pot || !cand || !cand_panel || !cand_rows) {
         free(block_pot);
         free(cand);
+        free(cand_panel);
         free(cand_rows);
         return -1;
     }
     int64_t first = (int64_t)rng_below(rng, (uint64_t)n);
     memcpy(centers, x + first * d, (size_t)d * sizeof *centers);
-    for (int64_t i = 0; i < n; i++)
-        closest[i] = DBL_MAX;
-    struct seed_job j = {.x = x, .d = d, .closest = closest, .cand = centers, .ntrials = 1,
-                         .block_pot = block_pot, .update = 1};
+    for (int64_t i = 0; i < n; i++) {
+        slot[i].closest = DBL_MAX;
+        if (runner_up)
+            runner_up[i] = FLT_MAX;
+    }
+    struct seed_job j = {.x = x, .d = d, .slot = slot, .nearest = nearest, .runner_up = runner_up, .centre = 0,
+                         .cand = centers, .ntrials = 1, .block_pot = block_pot, .update = 1};
     parallel_blocks(n, BLOCK, threads, seed_block, &j);
     double pot = 0.0;
     for (int64_t b = 0; b < nb; b++)
@@ -175,10 +260,11 @@ int kmeans_plusplus(const double *x, int64_t n, int d, int k, struct rng *rng, i
 
     for (int c = 1; c < k; c++) {
         for (int t = 0; t < ntrials; t++) {
-            cand_rows[t] = sample_row(closest, block_pot, n, rng_uniform(rng) * pot);
+            cand_rows[t] = sample_row(slot, block_pot, n, rng_uniform(rng) * pot);
             memcpy(cand + (int64_t)t * d, x + cand_rows[t] * d, (size_t)d * sizeof *cand);
         }
-        j = (struct seed_job){.x = x, .d = d, .closest = closest, .cand = cand, .ntrials = ntrials,
+        vecdist_transpose(cand, ntrials, d, cand_panel, vecdist_width(ntrials));
+        j = (struct seed_job){.x = x, .d = d, .slot = slot, .cand = cand_panel, .ntrials = ntrials,
                               .block_pot = block_pot};
         parallel_blocks(n, BLOCK, threads, seed_block, &j);
         int best = 0;
@@ -194,103 +280,107 @@ int kmeans_plusplus(const double *x, int64_t n, int d, int k, struct rng *rng, i
         }
         double *center = centers + (int64_t)c * d;
         memcpy(center, x + cand_rows[best] * d, (size_t)d * sizeof *center);
-        j = (struct seed_job){.x = x, .d = d, .closest = closest, .cand = center, .ntrials = 1,
-                              .block_pot = block_pot, .update = 1};
+        j = (struct seed_job){.x = x, .d = d, .slot = slot, .nearest = nearest, .runner_up = runner_up,
+                              .centre = c, .cand = center, .ntrials = 1, .block_pot = block_pot, .update = 1};
         parallel_blocks(n, BLOCK, threads, seed_block, &j);
         pot = 0.0;
         for (int64_t b = 0; b < nb; b++)
             pot += block_pot[b];
     }
-    free(closest);
     free(block_pot);
     free(cand);
+    free(cand_panel);
     free(cand_rows);
     return 0;
 }
 
+int kmeans_plusplus(const double *x, int64_t n, int d, int k, struct rng *rng, int threads, double *centers)
+{
+    union row_slot *slot = malloc((size_t)n * sizeof *slot);
+    int rc = slot ? plusplus(x, n, d, k, rng, threads_or_default(threads), slot, NULL, NULL, centers) : -1;
+    free(slot);
+    return rc;
+}
+
 /* ---- Lloyd's iterations with Hamerly's bounds ---- */
 
-/* One restart's state. */
+/* One restart's state.  The cluster sums are kept up to date by the rows that change
+ * cluster (Hamerly's bookkeeping) instead of being recomputed from every row: once
+ * the bounds settle, an iteration reads a row only when its bounds fail, and the
+ * iteration's cost falls from a pass over the matrix to a pass over the bounds. */
 struct lloyd {
     const double *x;
     int64_t n;
     int d, k;
     double *centers;        /* k × d, the centres labels are assigned against */
-    int32_t *labels;
-    double *upper;          /* n: bound on the distance to the assigned centre */
-    double *lower;          /* n: bound on the distance to every other centre */
+    struct centre_panel panel; /* the same centres, for the distance kernel */
+    int32_t *labels;        /* n */
+    union row_slot *slot;   /* n: .bounds; before the first step, the seeding's .closest */
+    float *runner_up;       /* n: before the first step, the seeding's second distances */
     double *move;           /* k: how far each centre moved in the last update */
     double *half_gap;       /* k: half the distance to the nearest other centre */
     int farthest;           /* the centre that moved most, and the runner-up's move */
     double move_max, move_second;
-    int full;               /* compute every distance (the first assignment) */
-    int accumulate;         /* add rows into the block sums */
-    double *block_sums;     /* nblocks × k × d */
-    int64_t *block_counts;  /* nblocks × k */
+    int first;              /* the first step: the seeding's assignment, rows not yet summed */
+    double *block_delta;    /* nblocks × k × d: rows that joined a cluster minus rows that left */
+    int64_t *block_counts;  /* nblocks × k: the same for the counts */
     int64_t *block_changed; /* nblocks */
 };
 
-/* Distances from x_i to every centre: nearest label, its distance and the second. */
-static void nearest_two(const double *xi, const double *centers, int k, int d, int32_t *label, double *d1,
-                        double *d2)
+/* sum += sign · row */
+static inline void add_row(double *sum, const double *row, int d, double sign)
 {
-    double best = DBL_MAX, second = DBL_MAX;
-    int32_t arg = 0;
-    for (int c = 0; c < k; c++) {
-        double dist = sqdist(xi, centers + (int64_t)c * d, d);
-        if (dist < best) {
-            second = best;
-            best = dist;
-            arg = c;
-        } else if (dist < second) {
-            second = dist;
-        }
-    }
-    *label = arg;
-    *d1 = sqrt(best);
-    *d2 = sqrt(second);
+    for (int j = 0; j < d; j++)
+        sum[j] += sign * row[j];
 }
 
-static void lloyd_block(void *arg, int64_t b, int64_t begin, int64_t end)
+VECDIST_CLONES static void lloyd_block(void *arg, int64_t b, int64_t begin, int64_t end)
 {
     struct lloyd *L = arg;
     int d = L->d, k = L->k;
-    double *sums = L->block_sums + b * k * d;
+    double *delta = L->block_delta + b * k * d;
     int64_t *counts = L->block_counts + b * k;
     int64_t changed = 0;
-    if (L->accumulate) {
-        memset(sums, 0, (size_t)k * (size_t)d * sizeof *sums);
-        memset(counts, 0, (size_t)k * sizeof *counts);
-    }
+    double *dist = xmalloc((size_t)vecdist_width(k) * sizeof *dist);
+    memset(delta, 0, (size_t)k * (size_t)d * sizeof *delta);
+    memset(counts, 0, (size_t)k * sizeof *counts);
     for (int64_t i = begin; i < end; i++) {
         const double *xi = L->x + i * d;
         int32_t a = L->labels[i];
-        if (L->full) {
-            int32_t label;
-            nearest_two(xi, L->centers, k, d, &label, &L->upper[i], &L->lower[i]);
-            changed += label != a;
-            L->labels[i] = a = label;
-        } else {
-            L->upper[i] += L->move[a];
-            L->lower[i] -= a == L->farthest ? L->move_second : L->move_max;
-            double bound = L->lower[i] > L->half_gap[a] ? L->lower[i] : L->half_gap[a];
-            if (L->upper[i] > bound) {
-                L->upper[i] = sqrt(sqdist(xi, L->centers + (int64_t)a * d, d));
-                if (L->upper[i] > bound) {
-                    int32_t label;
-                    nearest_two(xi, L->centers, k, d, &label, &L->upper[i], &L->lower[i]);
-                    changed += label != a;
-                    L->labels[i] = a = label;
-                }
-            }
-        }
-        if (L->accumulate) {
-            double *s = sums + (int64_t)a * d;
-            for (int j = 0; j < d; j++)
-                s[j] += xi[j];
+        if (L->first) {
+            double closest = L->slot[i].closest;
+            L->slot[i].bounds = (struct bounds){.upper = bound_above(sqrt(closest)),
+                                                .lower = bound_below(sqrt((double)L->runner_up[i]))};
+            add_row(delta + (int64_t)a * d, xi, d, 1.0);
             counts[a]++;
+            changed++;
+            continue;
         }
+        struct bounds *bd = &L->slot[i].bounds;
+        double upper = (double)bd->upper + L->move[a];
+        double lower = (double)bd->lower - (a == L->farthest ? L->move_second : L->move_max);
+        double bound = lower > L->half_gap[a] ? lower : L->half_gap[a];
+        if (upper > bound)
+            upper = sqrt(sqdist(xi, L->centers + (int64_t)a * d, d));
+        if (upper <= bound) {
+            bd->upper = bound_above(upper);
+            bd->lower = bound_below(lower);
+            continue;
+        }
+        double d1, d2;
+        int32_t label = nearest_two(xi, &L->panel, dist, &d1, &d2);
+        bd->upper = bound_above(sqrt(d1));
+        bd->lower = bound_below(sqrt(d2));
+        if (label == a)
+            continue;
+        changed++;
+        L->labels[i] = label;
+        add_row(delta + (int64_t)label * d, xi, d, 1.0);
+        add_row(delta + (int64_t)a * d, xi, d, -1.0);
+        counts[label]++;
+        counts[a]--;
     }
+    free(dist);
     L->block_changed[b] = changed;
 }
 
@@ -350,30 +440,26 @@ static void relocate_empty(struct lloyd *L, double *sums, int64_t *counts)
         counts[old]--;
         counts[c] = 1;
         L->labels[i] = c;
-        L->upper[i] = 0.0;
-        L->lower[i] = 0.0;      /* unknown: the next assignment looks again */
+        L->slot[i].bounds = (struct bounds){.upper = 0.0f, .lower = 0.0f}; /* it is the centre; others unknown */
     }
     free(far);
     free(fardist);
 }
 
-/* Runs the blocks, reduces their sums in block order into new centres, and records
- * how far each centre moved.  Returns the number of rows that changed cluster and
- * sets *shift to the total squared movement. */
+/* Runs the blocks, adds their changes to the cluster sums in block order, moves the
+ * centres to the new means and records how far each moved.  Returns the number of
+ * rows that changed cluster and sets *shift to the total squared movement. */
 static int64_t lloyd_step(struct lloyd *L, int threads, double *sums, int64_t *counts, double *new_centers,
                           double *shift)
 {
     int64_t nb = parallel_nblocks(L->n, BLOCK);
     int d = L->d, k = L->k;
-    L->accumulate = 1;
     parallel_blocks(L->n, BLOCK, threads, lloyd_block, L);
-    memset(sums, 0, (size_t)k * (size_t)d * sizeof *sums);
-    memset(counts, 0, (size_t)k * sizeof *counts);
     int64_t changed = 0;
     for (int64_t b = 0; b < nb; b++) {
-        const double *bs = L->block_sums + b * k * d;
+        const double *delta = L->block_delta + b * k * d;
         for (int64_t t = 0; t < (int64_t)k * d; t++)
-            sums[t] += bs[t];
+            sums[t] += delta[t];
         for (int c = 0; c < k; c++)
             counts[c] += L->block_counts[b * k + c];
         changed += L->block_changed[b];
@@ -398,8 +484,9 @@ static int64_t lloyd_step(struct lloyd *L, int threads, double *sums, int64_t *c
         }
     }
     memcpy(L->centers, new_centers, (size_t)k * (size_t)d * sizeof *new_centers);
+    vecdist_transpose(L->centers, k, d, L->panel.panel, vecdist_width(k));
     update_gaps(L);
-    L->full = 0;
+    L->first = 0;
     return changed;
 }
 
@@ -408,21 +495,20 @@ static int lloyd_run(ctx *c, struct lloyd *L, int max_iter, double tol_abs, int 
                      int *converged)
 {
     int d = L->d, k = L->k;
-    double *sums = xmalloc((size_t)k * (size_t)d * sizeof *sums);
-    int64_t *counts = xmalloc((size_t)k * sizeof *counts);
+    double *sums = xcalloc((size_t)k * (size_t)d, sizeof *sums);
+    int64_t *counts = xcalloc((size_t)k, sizeof *counts);
     double *new_centers = xmalloc((size_t)k * (size_t)d * sizeof *new_centers);
     int rc = 0, strict = 0, it;
     *converged = 0;
-    L->full = 1;
-    for (int64_t i = 0; i < L->n; i++)
-        L->labels[i] = -1;
+    L->first = 1;
+    vecdist_transpose(L->centers, k, d, L->panel.panel, vecdist_width(k));
     for (it = 0; it < max_iter; it++) {
         if (ctx_is_cancelled(c)) {
             rc = ctx_cancelled(c);
             break;
         }
         double shift;
-        int first = L->full;
+        int first = L->first;
         int64_t changed = lloyd_step(L, threads, sums, counts, new_centers, &shift);
         if (!first && changed == 0) {
             strict = 1;
@@ -437,10 +523,8 @@ static int lloyd_run(ctx *c, struct lloyd *L, int max_iter, double tol_abs, int 
         }
     }
     *iterations = it;
-    if (rc == 0 && !strict) {   /* labels to match the final centres */
-        L->accumulate = 0;
+    if (rc == 0 && !strict)     /* labels to match the final centres */
         parallel_blocks(L->n, BLOCK, threads, lloyd_block, L);
-    }
     free(sums);
     free(counts);
     free(new_centers);
@@ -485,17 +569,19 @@ int kmeans_fit(ctx *c, const double *x, int64_t n, int d, const struct kmeans_pa
     struct lloyd L = {.x = x, .n = n, .d = d, .k = k};
     L.centers = malloc((size_t)k * (size_t)d * sizeof *L.centers);
     L.labels = malloc((size_t)n * sizeof *L.labels);
-    L.upper = malloc((size_t)n * sizeof *L.upper);
-    L.lower = malloc((size_t)n * sizeof *L.lower);
+    L.slot = malloc((size_t)n * sizeof *L.slot);
+    L.runner_up = malloc((size_t)n * sizeof *L.runner_up);
     L.move = calloc((size_t)k, sizeof *L.move);
     L.half_gap = calloc((size_t)k, sizeof *L.half_gap);
-    L.block_sums = malloc((size_t)nb * (size_t)k * (size_t)d * sizeof *L.block_sums);
+    L.panel = (struct centre_panel){.k = k, .d = d,
+                                    .panel = malloc((size_t)d * (size_t)vecdist_width(k) * sizeof(double))};
+    L.block_delta = malloc((size_t)nb * (size_t)k * (size_t)d * sizeof *L.block_delta);
     L.block_counts = malloc((size_t)nb * (size_t)k * sizeof *L.block_counts);
     L.block_changed = malloc((size_t)nb * sizeof *L.block_changed);
     r->centers = malloc((size_t)k * (size_t)d * sizeof *r->centers);
     r->labels = malloc((size_t)n * sizeof *r->labels);
     int rc = 0;
-    if (!L.centers || !L.labels || !L.upper || !L.lower || !L.move || !L.half_gap || !L.block_sums ||
+    if (!L.centers || !L.labels || !L.slot || !L.runner_up || !L.move || !L.half_gap || !L.panel.panel || !L.block_delta ||
         !L.block_counts || !L.block_changed || !r->centers || !r->labels)
         rc = ctx_error(c, "k-means: not enough memory for %lld rows", (long long)n);
     double tol_abs = rc ? 0.0 : absolute_tolerance(x, n, d, p->tol);
@@ -503,7 +589,7 @@ int kmeans_fit(ctx *c, const double *x, int64_t n, int d, const struct kmeans_pa
     for (int run = 0; rc == 0 && run < p->n_init; run++) {
         struct rng rng;
         rng_seed(&rng, p->seed, (uint64_t)run);
-        if (kmeans_plusplus(x, n, d, k, &rng, threads, L.centers)) {
+        if (plusplus(x, n, d, k, &rng, threads, L.slot, L.labels, L.runner_up, L.centers)) {
             rc = ctx_error(c, "k-means: not enough memory for seeding %lld rows", (long long)n);
             break;
         }
@@ -527,11 +613,12 @@ int kmeans_fit(ctx *c, const double *x, int64_t n, int d, const struct kmeans_pa
     }
     free(L.centers);
     free(L.labels);
-    free(L.upper);
-    free(L.lower);
+    free(L.slot);
+    free(L.runner_up);
     free(L.move);
     free(L.half_gap);
-    free(L.block_sums);
+    free(L.panel.panel);
+    free(L.block_delta);
     free(L.block_counts);
     free(L.block_changed);
     if (rc) {

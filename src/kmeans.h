@@ -1,12 +1,15 @@
 /* kmeans.h — k-means clustering: k-means++ seeding and Lloyd's iterations.
  *
  * Seeding is scikit-learn's greedy k-means++ (2 + ln k candidates per centre, the
- * one that lowers the potential most is kept); Lloyd's iterations skip distance
- * computations with Hamerly's bounds and run on every core; convergence follows
- * scikit-learn: labels unchanged, or the squared centre shift at most tol times the
- * mean feature variance, then a last assignment so labels match the centres.
- * Restarts (n_init) keep the lowest inertia.  Results depend on the seed only, not on
- * the number of threads. */
+ * one that lowers the potential most is kept); it also remembers each row's nearest
+ * and second-nearest centre, which is the first assignment of Lloyd's iterations.
+ * The iterations skip distance computations with Hamerly's bounds (kept in single
+ * precision, rounded outward), update the cluster sums only by the rows that move,
+ * measure distances four centres per vector and run on every core.  Convergence
+ * follows scikit-learn: labels unchanged, or the squared centre shift at most tol
+ * times the mean feature variance, then a last assignment so labels match the
+ * centres.  Restarts (n_init) keep the lowest inertia.  Results depend on the seed
+ * only, not on the number of threads or the instruction set. */
 #ifndef PERSONA_KMEANS_H
 #define PERSONA_KMEANS_H
 
