@@ -13,6 +13,10 @@
 #include "strbuf.h"
 #include "workspace.h"
 
+/* The most output a job keeps for the workbench's panes: a SELECT of millions of rows
+ * would otherwise hold all of its text in memory for a pager nobody scrolls through. */
+enum { OUTPUT_CAP = 16 << 20 };
+
 struct job_runner {
     ctx *front;                 /* the front end's context */
     int in_process;             /* a memory workspace: jobs run on front's connection */
@@ -96,6 +100,9 @@ static void run_job(struct job_runner *r, ctx *c)
     }
     size_t len;
     const char *text = sink_buffer_text(r->out, &len);
+    if (sink_buffer_dropped(r->out))
+        strbuf_printf(&r->notes, "output cut at %d MiB (%zu bytes more): export or persona -c writes it all\n",
+                      OUTPUT_CAP >> 20, sink_buffer_dropped(r->out));
     pthread_mutex_lock(&r->mu);
     r->result = (struct job_result){
         .line = xstrdup(r->line),
@@ -142,6 +149,7 @@ struct job_runner *job_runner_open(ctx *c)
     struct job_runner *r = xcalloc(1, sizeof *r);
     r->front = c;
     r->out = sink_open_buffer(FMT_TABLE);
+    sink_set_buffer_cap(r->out, OUTPUT_CAP);
     pthread_mutex_init(&r->mu, NULL);
     pthread_cond_init(&r->wake, NULL);
     r->in_process = is_memory_path(c->db_path);

@@ -32,6 +32,8 @@ struct sink {
     enum sink_format fmt;
     FILE *file;             /* NULL: render into mem */
     struct strbuf mem;
+    size_t cap;             /* mem's cap, 0 for none */
+    size_t dropped;         /* bytes not kept since the cap was reached */
     int max_width;
 
     int blocks;             /* blocks written by the current command */
@@ -115,7 +117,14 @@ const char *sink_buffer_text(const struct sink *s, size_t *len)
     return strbuf_str(&s->mem);
 }
 
-void sink_buffer_reset(struct sink *s) { strbuf_reset(&s->mem); }
+void sink_buffer_reset(struct sink *s)
+{
+    strbuf_reset(&s->mem);
+    s->dropped = 0;
+}
+
+void sink_set_buffer_cap(struct sink *s, size_t bytes) { s->cap = bytes; }
+size_t sink_buffer_dropped(const struct sink *s) { return s->dropped; }
 
 int sink_parse_format(const char *name, enum sink_format *fmt)
 {
@@ -140,6 +149,8 @@ static void out(struct sink *s, const char *p, size_t n)
 {
     if (s->file)
         fwrite(p, 1, n, s->file);
+    else if (s->dropped || (s->cap && s->mem.len + n > s->cap))
+        s->dropped += n;
     else
         strbuf_append(&s->mem, p, n);
 }

@@ -48,6 +48,13 @@ void sink_close(struct sink *s);
 const char *sink_buffer_text(const struct sink *s, size_t *len);
 void sink_buffer_reset(struct sink *s);
 
+/* Caps a memory sink at `bytes` (0: no cap): once a write would pass it, it and
+ * everything after it until the next reset is dropped, so a SELECT of ten million
+ * rows in the workbench costs a bounded buffer, and the text kept ends where a
+ * whole write ended.  sink_buffer_dropped() says how many bytes were dropped. */
+void sink_set_buffer_cap(struct sink *s, size_t bytes);
+size_t sink_buffer_dropped(const struct sink *s);
+
 /* "table", "csv", "tsv", "json", "markdown" → *fmt; returns -1 for anything else. */
 int sink_parse_format(const char *name, enum sink_format *fmt);
 enum sink_format sink_format(const struct sink *s);

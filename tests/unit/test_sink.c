@@ -929,6 +929,34 @@ static void test_file_sink_matches_buffer(void **state)
     }
 }
 
+/* A capped buffer keeps a prefix of the uncapped text ending at a whole write, counts
+ * the rest, and starts again after a reset. */
+static void test_buffer_cap(void **state)
+{
+    (void)state;
+    char *full = render(FMT_CSV, write_mixed_table);
+    size_t full_len = strlen(full);
+    struct sink *s = sink_open_buffer(FMT_CSV);
+    sink_set_buffer_cap(s, full_len / 2);
+    sink_begin(s);
+    write_mixed_table(s);
+    sink_end(s);
+    size_t len;
+    const char *text = sink_buffer_text(s, &len);
+    assert_true(len > 0 && len <= full_len / 2);
+    assert_memory_equal(text, full, len);
+    assert_int_equal(len + sink_buffer_dropped(s), full_len);
+    sink_buffer_reset(s);
+    assert_int_equal(sink_buffer_dropped(s), 0);
+    sink_set_buffer_cap(s, 0);
+    sink_begin(s);
+    write_mixed_table(s);
+    sink_end(s);
+    assert_string_equal(sink_buffer_text(s, NULL), full);
+    sink_close(s);
+    free(full);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -958,6 +986,7 @@ int main(void)
         cmocka_unit_test(test_parse_format),
         cmocka_unit_test(test_set_format_and_reset),
         cmocka_unit_test(test_file_sink_matches_buffer),
+        cmocka_unit_test(test_buffer_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -244,6 +244,16 @@ check "a failing command shows its error on the message line and in the output v
 keys Escape
 wait_for "Persona  grid"
 
+# a query printing ~40 MB of rows: the output pane keeps 16 MiB and says so
+keys :
+wait_for ":"
+type_text "sql WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 1500000) SELECT i, 'customer number ' || i AS label FROM c"
+keys Enter
+check "a huge output is cut at 16 MiB with a note saying how to get all of it" \
+    eval 'wait_for "output cut at 16 MiB" 90 && wait_for "export" && screen | grep -q "customer number 1 *$"'
+keys Escape
+wait_for "Persona  grid"
+
 keys :
 wait_for ":"
 type_text "half a line"
