@@ -106,7 +106,7 @@ row() {
     if [ "$ITER" -gt 0 ] && [ "${rit:-0}" -gt 0 ]; then
         per=$(printf '  ms/iteration %.2f vs %.2f' "$(echo "$FIT * 1000 / $ITER" | bc -l)" "$(echo "$rt * 1000 / $rit" | bc -l)")
     fi
-    [ -z "$LLOYD" ] || per="$per  (Lloyd alone: $(printf '%.2f' "$LLOYD") ms/iteration)"
+    [ -z "$LLOYD" ] || per="$per  (Lloyd alone: $(printf '%.2f ms/iteration, %.1f× the 2.4 ms floor' "$LLOYD" "$(echo "$LLOYD / 2.4" | bc -l)"))"
     printf '%-34s persona %8.3fs (%4d MiB)  reference %8.3fs (%4d MiB)  ratio %6.2f×  (target %s)%s\n' \
         "$name" "$FIT" "$RSS" "$rt" "$rrss" "$(echo "$rt / $FIT" | bc -l)" "$target" "$per"
 }
