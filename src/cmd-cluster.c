@@ -173,6 +173,19 @@ static int real_option(struct run *r, const char *key, double def, double lo, do
 
 /* ---- the algorithms ---- */
 
+/* Keeps a k-means or mini-batch result as the run's clustering (taking its arrays). */
+static void keep_kmeans_result(struct run *r, int k, const struct kmeans_result *res)
+{
+    free(r->labels);
+    free(r->centers);
+    r->k = k;
+    r->labels = res->labels;
+    r->centers = res->centers;
+    r->inertia = res->inertia;
+    r->iterations = res->iterations;
+    r->converged = res->converged;
+}
+
 static int fit_kmeans_k(struct run *r, int k)
 {
     struct kmeans_params p = {.k = k, .n_init = r->n_init, .max_iter = r->max_iter, .tol = r->tol,
@@ -180,43 +193,38 @@ static int fit_kmeans_k(struct run *r, int k)
     struct kmeans_result res;
     if (kmeans_fit(r->c, r->fm.x, r->fm.n, r->fm.d, &p, &res))
         return ctx_error_prefix(r->c, r->cmd);
-    free(r->labels);
-    free(r->centers);
-    r->k = k;
-    r->labels = res.labels;
-    r->centers = res.centers;
-    r->inertia = res.inertia;
-    r->iterations = res.iterations;
-    r->converged = res.converged;
+    keep_kmeans_result(r, k, &res);
     r->nfields = 0;
     add_field(r, "ms_per_iteration", cell_real(1000.0 * res.lloyd_seconds / (res.iterations ? res.iterations : 1)));
     return 0;
 }
 
-static int prepare_kmeans(struct run *r)
+/* n_init= and max_iter=, with the algorithm's defaults, recorded in the model. */
+static int restart_options(struct run *r, int64_t n_init_default, int64_t max_iter_default)
 {
     int64_t n_init, max_iter;
-    if (int_option(r, "n_init", 10, 1, 1000, &n_init) || int_option(r, "max_iter", 300, 1, 1000000, &max_iter) ||
-        real_option(r, "tol", 1e-4, 0.0, &r->tol))
+    if (int_option(r, "n_init", n_init_default, 1, 1000, &n_init) ||
+        int_option(r, "max_iter", max_iter_default, 1, 1000000, &max_iter))
         return -1;
     r->n_init = (int)n_init;
     r->max_iter = (int)max_iter;
     param_num(r, "n_init", (double)n_init);
     param_num(r, "max_iter", (double)max_iter);
+    return 0;
+}
+
+static int prepare_kmeans(struct run *r)
+{
+    if (restart_options(r, 10, 300) || real_option(r, "tol", 1e-4, 0.0, &r->tol))
+        return -1;
     param_num(r, "tol", r->tol);
     return 0;
 }
 
 static int prepare_minibatch(struct run *r)
 {
-    int64_t n_init, max_iter;
-    if (int_option(r, "n_init", 3, 1, 1000, &n_init) || int_option(r, "max_iter", 100, 1, 1000000, &max_iter) ||
-        int_option(r, "batch", 1024, 1, 10000000, &r->batch))
+    if (restart_options(r, 3, 100) || int_option(r, "batch", 1024, 1, 10000000, &r->batch))
         return -1;
-    r->n_init = (int)n_init;
-    r->max_iter = (int)max_iter;
-    param_num(r, "n_init", (double)n_init);
-    param_num(r, "max_iter", (double)max_iter);
     param_num(r, "batch", (double)r->batch);
     return 0;
 }
@@ -228,14 +236,7 @@ static int fit_minibatch_k(struct run *r, int k)
     struct kmeans_result res;
     if (minibatch_fit(r->c, r->fm.x, r->fm.n, r->fm.d, &p, &res))
         return ctx_error_prefix(r->c, r->cmd);
-    free(r->labels);
-    free(r->centers);
-    r->k = k;
-    r->labels = res.labels;
-    r->centers = res.centers;
-    r->inertia = res.inertia;
-    r->iterations = res.iterations;
-    r->converged = res.converged;
+    keep_kmeans_result(r, k, &res);
     return 0;
 }
 

@@ -80,16 +80,10 @@ VECDIST_CLONES static void assign_block(void *arg, int64_t b, int64_t begin, int
 double kmeans_assign(const double *x, int64_t n, int d, const double *centers, int k, int32_t *labels,
                      int threads)
 {
-    int64_t nb = parallel_nblocks(n, BLOCK);
     struct centre_panel p;
     centre_panel_init(&p, centers, k, d);
-    struct assign_job j = {.x = x, .centres = &p, .labels = labels,
-                           .block_inertia = xcalloc((size_t)nb, sizeof(double))};
-    parallel_blocks(n, BLOCK, threads_or_default(threads), assign_block, &j);
-    double total = 0.0;
-    for (int64_t b = 0; b < nb; b++)
-        total += j.block_inertia[b];
-    free(j.block_inertia);
+    struct assign_job j = {.x = x, .centres = &p, .labels = labels};
+    double total = parallel_sum(n, BLOCK, threads_or_default(threads), assign_block, &j, &j.block_inertia);
     free(p.panel);
     return total;
 }
@@ -113,15 +107,8 @@ static void inertia_block(void *arg, int64_t b, int64_t begin, int64_t end)
 double kmeans_inertia(const double *x, int64_t n, int d, const double *centers, const int32_t *labels,
                       int threads)
 {
-    int64_t nb = parallel_nblocks(n, BLOCK);
-    struct inertia_job j = {.x = x, .centers = centers, .labels = labels, .d = d,
-                            .block_sum = xcalloc((size_t)nb, sizeof(double))};
-    parallel_blocks(n, BLOCK, threads_or_default(threads), inertia_block, &j);
-    double total = 0.0;
-    for (int64_t b = 0; b < nb; b++)
-        total += j.block_sum[b];
-    free(j.block_sum);
-    return total;
+    struct inertia_job j = {.x = x, .centers = centers, .labels = labels, .d = d};
+    return parallel_sum(n, BLOCK, threads_or_default(threads), inertia_block, &j, &j.block_sum);
 }
 
 /* ---- per-row scratch ---- */

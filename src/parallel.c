@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "strbuf.h"
+
 int parallel_threads(void)
 {
     const char *env = getenv("PERSONA_THREADS");
@@ -54,4 +56,18 @@ void parallel_blocks(int64_t n, int64_t block_size, int threads, parallel_block_
     worker(&j);     /* the caller works too; a thread that failed to start costs speed only */
     for (int t = 0; t < started; t++)
         pthread_join(tid[t], NULL);
+}
+
+double parallel_sum(int64_t n, int64_t block_size, int threads, parallel_block_fn *fn, void *arg,
+                    double **slots)
+{
+    int64_t nb = parallel_nblocks(n, block_size);
+    *slots = xcalloc((size_t)(nb ? nb : 1), sizeof **slots);
+    parallel_blocks(n, block_size, threads, fn, arg);
+    double total = 0.0;
+    for (int64_t b = 0; b < nb; b++)
+        total += (*slots)[b];
+    free(*slots);
+    *slots = NULL;
+    return total;
 }

@@ -20,6 +20,12 @@ int parallel_threads(void);
 typedef void parallel_block_fn(void *arg, int64_t block, int64_t begin, int64_t end);
 void parallel_blocks(int64_t n, int64_t block_size, int threads, parallel_block_fn *fn, void *arg);
 
+/* parallel_blocks() for a sum: *slots points, while fn runs, at one zeroed double per
+ * block for fn to fill with its block's part; returns the parts added in block order,
+ * so the total is the same on any number of threads. */
+double parallel_sum(int64_t n, int64_t block_size, int threads, parallel_block_fn *fn, void *arg,
+                    double **slots);
+
 /* The number of blocks parallel_blocks() makes of n rows. */
 static inline int64_t parallel_nblocks(int64_t n, int64_t block_size)
 {
