@@ -30,7 +30,7 @@
 enum {
     T_GSL_MAX_DF = 30,      /* up to here gsl_cdf_tdist_Q is exact */
     T_INTERVALS = 256,      /* quadrature subintervals */
-    ROOT_ITERATIONS = 200,
+    ROOT_ITERATIONS = 300,
 };
 #define T_EPSREL 2e-14      /* QAGIU's floor is 50 DBL_EPSILON */
 #define T_NORMAL_DF 1e15    /* beyond this the t and the normal tails agree to 1e-15 */
@@ -38,6 +38,26 @@ enum {
 static pthread_once_t quiet_once = PTHREAD_ONCE_INIT;
 static void quiet_init(void) { gsl_set_error_handler_off(); }
 void gsl_errors_off(void) { pthread_once(&quiet_once, quiet_init); }
+
+double brent_root(double (*fn)(double x, void *arg), void *arg, double lo, double hi)
+{
+    gsl_errors_off();
+    gsl_function f = {fn, arg};
+    double root = NAN;
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (s && gsl_root_fsolver_set(s, &f, lo, hi) == GSL_SUCCESS) {
+        for (int i = 0; i < ROOT_ITERATIONS; i++) {
+            if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
+                break;
+            root = gsl_root_fsolver_root(s);
+            if (gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s), 0,
+                                       4 * DBL_EPSILON) == GSL_SUCCESS)
+                break;
+        }
+    }
+    gsl_root_fsolver_free(s);
+    return root;
+}
 
 double norm_sf(double z) { return gsl_cdf_ugaussian_Q(z); }
 double norm_cdf(double z) { return gsl_cdf_ugaussian_P(z); }
@@ -143,7 +163,6 @@ double t_critical(double alpha, double df)
     struct t_root r = {.df = df, .log_alpha = log(alpha)};
     if (df > T_GSL_MAX_DF && df <= T_NORMAL_DF && t_tail_init(&r.tail, df))
         return NAN;
-    gsl_function f = {t_root_fn, &r};
     /* GSL's own quantile is close (its approximation is the problem, not its
      * ballpark): bracket around it, widening until the signs differ */
     double guess = gsl_cdf_tdist_Qinv(alpha / 2, df);
@@ -156,19 +175,7 @@ double t_critical(double alpha, double df)
         lo = 0;
     while (t_root_fn(hi, &r) > 0 && hi < 1e300)
         hi *= 2;
-    double root = NAN;
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (s && gsl_root_fsolver_set(s, &f, lo, hi) == GSL_SUCCESS) {
-        for (int i = 0; i < ROOT_ITERATIONS; i++) {
-            if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
-                break;
-            root = gsl_root_fsolver_root(s);
-            if (gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s), 0,
-                                       4 * DBL_EPSILON) == GSL_SUCCESS)
-                break;
-        }
-    }
-    gsl_root_fsolver_free(s);
+    double root = brent_root(t_root_fn, &r, lo, hi);
     if (df > T_GSL_MAX_DF && df <= T_NORMAL_DF)
         gsl_integration_workspace_free(r.tail.w);
     return root;

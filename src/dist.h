@@ -16,6 +16,10 @@
  * checks results instead.  The functions below call it themselves. */
 void gsl_errors_off(void);
 
+/* The root of fn(x, arg) = 0 in [lo, hi] by Brent's method, to 4 ulps, or NaN when
+ * the solver fails (fn must change sign over the interval). */
+double brent_root(double (*fn)(double x, void *arg), void *arg, double lo, double hi);
+
 /* P(Z > z) for a standard normal Z. */
 double norm_sf(double z);
 

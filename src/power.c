@@ -4,12 +4,7 @@
 #include <float.h>
 #include <math.h>
 
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_roots.h>
-
 #include "dist.h"
-
-enum { ROOT_ITERATIONS = 300 };
 
 /* σ of the difference of two rates per √n1 unit: √(p1(1 − p1) + p2(1 − p2)/ratio). */
 static double rates_sd(double p1, double p2, double ratio)
@@ -79,24 +74,9 @@ static double power_gap(double x, void *arg)
 /* The root in [lo, hi], where power_gap changes sign; NaN if it does not. */
 static double solve_power_eq(struct power_eq *e, double lo, double hi)
 {
-    gsl_errors_off();
-    gsl_function f = {power_gap, e};
     if (!(power_gap(lo, e) < 0 && power_gap(hi, e) > 0))
         return NAN;
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    double root = NAN;
-    if (s && gsl_root_fsolver_set(s, &f, lo, hi) == GSL_SUCCESS) {
-        for (int i = 0; i < ROOT_ITERATIONS; i++) {
-            if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
-                break;
-            root = gsl_root_fsolver_root(s);
-            if (gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s), 0,
-                                       4 * DBL_EPSILON) == GSL_SUCCESS)
-                break;
-        }
-    }
-    gsl_root_fsolver_free(s);
-    return root;
+    return brent_root(power_gap, e, lo, hi);
 }
 
 /* Widens hi (doubling) until the power there exceeds the target. */
