@@ -41,28 +41,11 @@ static int content_fits(ctx *c, const char *table, const char *col, enum col_con
     return fits;
 }
 
-static char **columns_of(ctx *c, const char *table, int *n)
-{
-    char *sql = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q) ORDER BY cid", table);
-    sqlite3_stmt *st;
-    char **names = NULL;
-    *n = 0;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK) {
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            names = xrealloc(names, (size_t)(*n + 1) * sizeof *names);
-            names[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
-        }
-        sqlite3_finalize(st);
-    }
-    sqlite3_free(sql);
-    return names;
-}
-
 char *guess_column(ctx *c, const char *table, const char *const *names, const char *const *contains,
                    enum col_content content)
 {
     int n;
-    char **cols = columns_of(c, table, &n);
+    char **cols = table_columns(c, "columns", table, &n);
     char *found = NULL;
     for (int pass = 0; pass < 2 && !found; pass++) {
         const char *const *list = pass == 0 ? names : contains;
@@ -82,7 +65,7 @@ char *guess_column(ctx *c, const char *table, const char *const *names, const ch
 char *require_column(ctx *c, const char *cmd, const char *option, const char *table, const char *name)
 {
     int n;
-    char **cols = columns_of(c, table, &n);
+    char **cols = table_columns(c, "columns", table, &n);
     char *found = NULL;
     struct strbuf list = {0};
     for (int i = 0; i < n; i++) {

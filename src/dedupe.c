@@ -104,25 +104,6 @@ static int add_column(struct dedupe *d, const char *name, int kind)
     return 0;
 }
 
-/* The table's columns (names as declared), malloc'ed array of malloc'ed strings. */
-static char **table_columns(ctx *c, const char *table, int *n)
-{
-    char *sql = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q) ORDER BY cid", table);
-    sqlite3_stmt *st;
-    int rc = prepare_sql(c, "dedupe", sql, &st);
-    sqlite3_free(sql);
-    *n = 0;
-    if (rc)
-        return NULL;
-    char **names = NULL;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        names = xrealloc(names, (size_t)(*n + 1) * sizeof *names);
-        names[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    return names;
-}
-
 static const char *find_name(char **names, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
@@ -137,7 +118,7 @@ static int choose_columns(struct dedupe *d)
 {
     ctx *c = d->c;
     int n;
-    char **names = table_columns(c, d->o->table, &n);
+    char **names = table_columns(c, "dedupe", d->o->table, &n);
     int rc = 0;
     const char *key = d->o->key;
     char *recorded = key ? NULL : table_key_column(c, d->o->table);

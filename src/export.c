@@ -173,18 +173,8 @@ static int load_source(ctx *c, const struct export_options *o, struct plan *p)
         free_names(names, nr + ns);
         return -1;
     }
-    char *sql = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q) ORDER BY cid", p->table);
-    sqlite3_stmt *st;
-    int rc = prepare_sql(c, "export", sql, &st);
-    sqlite3_free(sql);
-    if (rc)
-        return -1;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        p->cols = xrealloc(p->cols, (size_t)(p->ncols + 1) * sizeof *p->cols);
-        p->cols[p->ncols++] = xstrdup((const char *)sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    return 0;
+    p->cols = table_columns(c, "export", p->table, &p->ncols);
+    return p->cols ? 0 : -1;
 }
 
 /* ---- the columns ---- */

@@ -177,25 +177,6 @@ static int is_identifier(const char *s)
     return 1;
 }
 
-/* The table's columns, in order. */
-static char **table_columns(ctx *c, const char *table, int *n)
-{
-    sqlite3_stmt *st;
-    *n = 0;
-    char *sql = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q) ORDER BY cid", table);
-    int rc = prepare_sql(c, "columns", sql, &st);
-    sqlite3_free(sql);
-    if (rc)
-        return NULL;
-    char **names = NULL;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        names = xrealloc(names, (size_t)(*n + 1) * sizeof *names);
-        names[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    return names;
-}
-
 static int find_column(char **cols, int ncols, const char *name)
 {
     for (int i = 0; i < ncols; i++)
@@ -624,7 +605,7 @@ int features_load(ctx *c, const struct feature_spec *s, struct feature_matrix *m
     if (require_relation(c, s->cmd, s->table, 1))
         return -1;
     int ncols = 0, nfeat = 0, noh = 0, rc = -1;
-    char **cols = table_columns(c, s->table, &ncols);
+    char **cols = table_columns(c, "columns", s->table, &ncols);
     char **feats = NULL, **ohcols = NULL;
     char **sqls = NULL;
     struct onehot *oh = NULL;

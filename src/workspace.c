@@ -174,16 +174,9 @@ char *table_key_column(ctx *c, const char *table)
     return key;
 }
 
-char **user_relations(ctx *c, int *n)
+/* The first column of every row of st, as malloc'ed strings; finalizes st. */
+static char **step_names(sqlite3_stmt *st, int *n)
 {
-    sqlite3_stmt *st;
-    *n = 0;
-    if (sqlite3_prepare_v2(c->db,
-                           "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
-                           "AND name NOT LIKE '\\_persona\\_%' ESCAPE '\\' "
-                           "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
-                           -1, &st, NULL) != SQLITE_OK)
-        return NULL;
     char **names = NULL;
     int cap = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -195,6 +188,32 @@ char **user_relations(ctx *c, int *n)
     }
     sqlite3_finalize(st);
     return names;
+}
+
+char **user_relations(ctx *c, int *n)
+{
+    sqlite3_stmt *st;
+    *n = 0;
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                           "AND name NOT LIKE '\\_persona\\_%' ESCAPE '\\' "
+                           "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+                           -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    return step_names(st, n);
+}
+
+char **table_columns(ctx *c, const char *what, const char *table, int *n)
+{
+    sqlite3_stmt *st;
+    *n = 0;
+    char *sql = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q) ORDER BY cid", table);
+    int rc = prepare_sql(c, what, sql, &st);
+    sqlite3_free(sql);
+    if (rc)
+        return NULL;
+    char **names = step_names(st, n);
+    return names ? names : xcalloc(1, sizeof *names);  /* no such relation: no columns, no error */
 }
 
 void free_names(char **names, int n)

@@ -57,4 +57,9 @@ int require_relation(ctx *c, const char *cmd, const char *name, int views);
  * malloc'ed strings, for suggestions and completion; free with free_names(). */
 char **user_relations(ctx *c, int *n);
 void free_names(char **names, int n);
+
+/* The columns of a table or view in order, as user_relations() gives names (none for
+ * a relation that does not exist); NULL with *n = 0, and c->err naming `what`, only
+ * when the query fails. */
+char **table_columns(ctx *c, const char *what, const char *table, int *n);
 #endif
