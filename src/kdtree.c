@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "vecdist.h"
 
 enum { LEAF = 32 };
@@ -295,7 +296,7 @@ static void heap_push(struct kth_heap *hp, double v)
 VECDIST_CLONES static double kth_search(const struct kdtree *t, const double *q, int k)
 {
     double heap[256];
-    struct kth_heap hp = {.h = k <= 256 ? heap : malloc((size_t)k * sizeof *hp.h), .k = k};
+    struct kth_heap hp = {.h = k <= 256 ? heap : xmalloc((size_t)k * sizeof *hp.h), .k = k};
     double qp[t->dw];
     pad_query(t, q, qp);
     int64_t stack[128], top = 0;
