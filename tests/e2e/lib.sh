@@ -56,12 +56,14 @@ expect_match() {
 }
 
 # expect_golden NAME GOLDEN ARGS…: stdout equals tests/e2e/golden/GOLDEN, with $WORK
-# written as <work> and the data folder as <data>.
+# written as <work> and the data folder as <data>, and lines matching $GOLDEN_IGNORE
+# (an ERE, when set) left out.
 expect_golden() {
     local name=$1 golden=$E2E/golden/$2; shift 2
     p "$@"
     local actual
-    actual=$(sed -e "s|$WORK|<work>|g" -e "s|$DATA|<data>|g" "$WORK/.out")
+    actual=$(if [ -n "${GOLDEN_IGNORE:-}" ]; then grep -Ev -- "$GOLDEN_IGNORE" "$WORK/.out"; else cat "$WORK/.out"; fi |
+        sed -e "s|$WORK|<work>|g" -e "s|$DATA|<data>|g")
     if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
         printf '%s\n' "$actual" >"$golden"
     fi

@@ -10,22 +10,7 @@ SAMPLES=$ROOT/samples
 
 # golden_run NAME GOLDEN ARGS…: like expect_golden, with the timings (seconds,
 # fit_seconds, ms_per_iteration) left out of the comparison: they differ on every run.
-golden_run() {
-    local name=$1 golden=$E2E/golden/$2 actual
-    shift 2
-    p "$@"
-    actual=$(grep -Ev '^(seconds|fit_seconds|ms_per_iteration) ' <<<"$OUT" | sed -e "s|$WORK|<work>|g" -e "s|$DATA|<data>|g")
-    if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then printf '%s\n' "$actual" >"$golden"; fi
-    if [ "$RC" -ne 0 ]; then
-        not_ok "$name" "exit $RC" "$ERR"
-    elif [ ! -f "$golden" ]; then
-        not_ok "$name" "missing golden file $golden (run with UPDATE_GOLDEN=1)"
-    elif [ "$actual" == "$(cat "$golden")" ]; then
-        ok "$name"
-    else
-        not_ok "$name" "$(diff <(printf '%s\n' "$actual") "$golden" | head -20)"
-    fi
-}
+golden_run() { GOLDEN_IGNORE='^(seconds|fit_seconds|ms_per_iteration) ' expect_golden "$@"; }
 
 # s SQL: the answer of sqlite3 itself (list mode, '|' between columns).
 s() { sqlite3 "$DB" "$1"; }
