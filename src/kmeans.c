@@ -487,8 +487,7 @@ static int lloyd_run(ctx *c, struct lloyd *L, int max_iter, double tol_abs, int 
     double *new_centers = xmalloc((size_t)k * (size_t)d * sizeof *new_centers);
     int rc = 0, strict = 0, it;
     *converged = 0;
-    L->first = 1;
-    vecdist_transpose(L->centers, k, d, L->panel.panel, vecdist_width(k));
+    L->first = 1;           /* the seeding's assignment: the panel is set by the first step */
     for (it = 0; it < max_iter; it++) {
         if (ctx_is_cancelled(c)) {
             rc = ctx_cancelled(c);
