@@ -225,7 +225,7 @@ struct sql_writes {
 
 static void note_write(struct sql_writes *w, const char *table)
 {
-    if (!table || strncmp(table, "sqlite_", 7) == 0)
+    if (!table || sqlite3_strnicmp(table, "sqlite_", 7) == 0)
         return;
     for (int i = 0; i < w->n; i++)
         if (sqlite3_stricmp(w->tables[i], table) == 0)
@@ -234,6 +234,35 @@ static void note_write(struct sql_writes *w, const char *table)
         w->tables[w->n++] = xstrdup(table);
 }
 
+/* Pragmas that take an argument yet only read: everything else that sets a pragma
+ * could change how the workspace is stored or break it (writable_schema,
+ * journal_mode, locking_mode, …). */
+static int is_reading_pragma(const char *name)
+{
+    static const char *const reading[] = {
+        "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo",
+        "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check",
+        "function_list", "collation_list", "pragma_list", "compile_options",
+    };
+    for (size_t i = 0; i < sizeof reading / sizeof reading[0]; i++)
+        if (sqlite3_stricmp(name, reading[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int refuse(struct sql_writes *w, const char *why)
+{
+    w->refused = why;
+    return SQLITE_DENY;
+}
+
+static const char persona_own[] = "the _persona_ tables are Persona's own and read-only here";
+
+/* The guard between `sql` and Persona's own state: nothing may write, index, view
+ * or trigger on a _persona_ table (in any case), no trigger at all (it would run
+ * inside other commands and undo, beyond their control), no pragma that changes the
+ * file, no ATTACH (it creates files anywhere and its writes escape undo), and no
+ * transaction control (each command is one). */
 static int sql_authorize(void *arg, int action, const char *a1, const char *a2, const char *db,
                          const char *trigger)
 {
@@ -243,8 +272,21 @@ static int sql_authorize(void *arg, int action, const char *a1, const char *a2, 
     switch (action) {
     case SQLITE_TRANSACTION:
     case SQLITE_SAVEPOINT:
-        w->refused = "transactions are Persona's: each command is one (use 'undo' to go back)";
-        return SQLITE_DENY;
+        return refuse(w, "transactions are Persona's: each command is one (use 'undo' to go back)");
+    case SQLITE_ATTACH:
+    case SQLITE_DETACH:
+        return refuse(w, "ATTACH and DETACH are not allowed: they create files outside the workspace "
+                         "and their changes escape undo");
+    case SQLITE_PRAGMA:
+        if (a2 && !is_reading_pragma(a1))
+            return refuse(w, "pragmas that set a value are not allowed: they change how the workspace "
+                             "is stored");
+        if (sqlite3_stricmp(a1, "writable_schema") == 0)
+            return refuse(w, "PRAGMA writable_schema is not allowed");
+        return SQLITE_OK;
+    case SQLITE_CREATE_TRIGGER:
+    case SQLITE_CREATE_TEMP_TRIGGER:
+        return refuse(w, "triggers are not allowed: they would run inside other commands and undo");
     case SQLITE_INSERT:
     case SQLITE_UPDATE:
     case SQLITE_DELETE:
@@ -257,27 +299,27 @@ static int sql_authorize(void *arg, int action, const char *a1, const char *a2, 
     case SQLITE_CREATE_TABLE:
     case SQLITE_CREATE_INDEX:
     case SQLITE_DROP_INDEX:
-    case SQLITE_CREATE_TRIGGER:
     case SQLITE_DROP_TRIGGER:
     case SQLITE_CREATE_VIEW:
     case SQLITE_DROP_VIEW:
+    case SQLITE_CREATE_TEMP_TABLE:
+    case SQLITE_CREATE_TEMP_VIEW:
+    case SQLITE_CREATE_TEMP_INDEX:
         /* tables and views name themselves in a1, the others their table in a2 */
-        if (action == SQLITE_CREATE_TABLE || action == SQLITE_CREATE_VIEW || action == SQLITE_DROP_VIEW
-                ? a1 && strncmp(a1, "_persona_", 9) == 0
-                : a2 && strncmp(a2, "_persona_", 9) == 0) {
-            w->refused = "the _persona_ tables are Persona's own and read-only here";
-            return SQLITE_DENY;
-        }
+        if (action == SQLITE_CREATE_TABLE || action == SQLITE_CREATE_VIEW || action == SQLITE_DROP_VIEW ||
+                    action == SQLITE_CREATE_TEMP_TABLE || action == SQLITE_CREATE_TEMP_VIEW
+                ? a1 && is_internal_name(a1)
+                : a2 && is_internal_name(a2))
+            return refuse(w, persona_own);
         return SQLITE_OK;
     default:
         return SQLITE_OK;
     }
+    /* (SQLite writes its own sqlite_ tables for a CREATE: those are fine) */
+    if (table && sqlite3_strnicmp(table, "_persona_", 9) == 0)
+        return refuse(w, persona_own);
     if (db && strcmp(db, "main") != 0)
         return SQLITE_OK;
-    if (table && strncmp(table, "_persona_", 9) == 0) {
-        w->refused = "the _persona_ tables are Persona's own and read-only here";
-        return SQLITE_DENY;
-    }
     note_write(w, table);
     return SQLITE_OK;
 }
@@ -406,6 +448,27 @@ static int sql_exec(ctx *c, const struct cmd_args *a)
     return 0;
 }
 
+/* A run of sql only reads when every statement prepares as read-only and passes the
+ * guard; anything else (a write, an error to report) runs as a changing command. */
+static int sql_reads_only(ctx *c, const struct cmd_args *a)
+{
+    const char *text = a->raw;
+    struct sql_writes w = {.c = c};
+    int reads = 1;
+    while (reads && *text) {
+        sqlite3_stmt *st = NULL;
+        sqlite3_set_authorizer(c->db, sql_authorize, &w);
+        int prc = sqlite3_prepare_v2(c->db, text, -1, &st, &text);
+        sqlite3_set_authorizer(c->db, NULL, NULL);
+        reads = prc == SQLITE_OK && !w.refused && (!st || sqlite3_stmt_readonly(st));
+        sqlite3_finalize(st);
+        if (prc == SQLITE_OK && !st)
+            break;
+    }
+    writes_clear(&w);
+    return reads;
+}
+
 const struct cmd_entry cmd_sql_entry = {
     .name = "sql",
     .usage = "sql STATEMENT[; STATEMENT…]",
@@ -415,6 +478,7 @@ const struct cmd_entry cmd_sql_entry = {
     .max_args = -1,
     .flags = CMD_CHANGES | CMD_RAW,
     .exec = sql_exec,
+    .reads_only = sql_reads_only,
 };
 
 /* ---- drop ---- */

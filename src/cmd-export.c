@@ -81,5 +81,7 @@ const struct cmd_entry cmd_export_entry = {
     .min_args = 3,
     .max_args = 3,
     .options = export_options,
+    /* an export is logged like a change: the audit trail says who got which data */
+    .flags = CMD_CHANGES,
     .exec = export_exec,
 };

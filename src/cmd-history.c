@@ -16,6 +16,22 @@
 
 /* ---- history ---- */
 
+/* Whether a 'running' entry in the log is a command that a killed process left:
+ * it is when nobody holds the write lock (every changing command holds it while it
+ * runs).  The next changing command records it as 'interrupted'; until then
+ * history shows it so.  Probing takes the lock for a moment and writes nothing. */
+static int log_running_is_stale(ctx *c)
+{
+    if (c->readonly || query_int(c, "SELECT count(*) FROM _persona_log WHERE status = 'running'") <= 0)
+        return 0;
+    sqlite3_busy_timeout(c->db, 0);
+    int free_lock = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+    if (free_lock)
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_busy_timeout(c->db, 5000);
+    return free_lock;
+}
+
 /* Writes the commands that rebuild the workspace: successful, saveable, not undone. */
 static int history_save(ctx *c, const char *path)
 {
@@ -66,12 +82,14 @@ static int history_exec(ctx *c, const struct cmd_args *a)
     sqlite3_stmt *st;
     if (prepare_sql(c, "history",
                     "SELECT * FROM (SELECT id, started_at, round(duration_ms, 1) AS ms, "
-                    "CASE WHEN undone THEN status || ', undone' ELSE status END AS status, "
-                    "command, summary FROM _persona_log WHERE id < ? ORDER BY id DESC LIMIT ?) ORDER BY id",
+                    "CASE WHEN status = 'running' AND ?3 THEN 'interrupted' "
+                    "WHEN undone THEN status || ', undone' ELSE status END AS status, "
+                    "command, summary FROM _persona_log WHERE id < ?1 ORDER BY id DESC LIMIT ?2) ORDER BY id",
                     &st))
         return -1;
     sqlite3_bind_int64(st, 1, c->command_id ? c->command_id : INT64_MAX);
     sqlite3_bind_int64(st, 2, limit);
+    sqlite3_bind_int(st, 3, log_running_is_stale(c));
     int64_t n = resultset_write(c, st, NULL, -1, NULL);
     sqlite3_finalize(st);
     if (n < 0)

@@ -2,6 +2,7 @@
 #include "cmd.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -241,19 +242,35 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Runs the command's exec inside a transaction when it changes data; undo data is
- * pruned in the same transaction so the workspace never grows without bound. */
-static int exec_in_transaction(ctx *c, const struct cmd_entry *e, const struct cmd_args *a)
+/* Whether this run of the command changes the workspace: a CMD_CHANGES command
+ * can say that a given invocation only reads (`sql SELECT`, `segment list`). */
+static int changes_workspace(ctx *c, const struct cmd_entry *e, const struct cmd_args *a)
 {
-    if (!(e->flags & CMD_CHANGES))
-        return e->exec(c, a);
+    return (e->flags & CMD_CHANGES) && !(e->reads_only && e->reads_only(c, a));
+}
+
+/* Runs a changing command's exec in one transaction.  The log entry is written
+ * first, on its own, so a killed process leaves it 'running' for the next changing
+ * command to mark 'interrupted'; it is finished inside the transaction, so a
+ * committed command is never logged as anything but ok.  Undo data is pruned in
+ * the same transaction so the workspace never grows without bound. */
+static int exec_in_transaction(ctx *c, const struct cmd_entry *e, const struct cmd_args *a, int64_t id,
+                               double t0)
+{
     if (exec_sql(c, e->name, "BEGIN IMMEDIATE"))
         return -1;
-    int rc = e->exec(c, a);
+    char *stale = sqlite3_mprintf("UPDATE _persona_log SET status='interrupted' "
+                                  "WHERE status='running' AND id < %lld", (long long)id);
+    int rc = exec_sql(c, e->name, stale);
+    sqlite3_free(stale);
+    if (rc == 0)
+        rc = e->exec(c, a);
     if (rc == 0 && ctx_is_cancelled(c))
         rc = ctx_cancelled(c);
     if (rc == 0)
         rc = undo_prune(c);
+    if (rc == 0)
+        log_end(c, id, "ok", now_ms() - t0, c->summary);
     if (rc == 0 && exec_sql(c, e->name, "COMMIT") == 0)
         return 0;
     char keep[sizeof c->err];
@@ -261,6 +278,43 @@ static int exec_in_transaction(ctx *c, const struct cmd_entry *e, const struct c
     sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
     memcpy(c->err, keep, sizeof keep);
     return -1;
+}
+
+/* Runs the command: a changing one in its transaction, logged, with its output held
+ * until it committed (a closed pipe or a failure never shows a result that was
+ * rolled back); a reading one as it is, writing nothing to the workspace. */
+static int run_entry(ctx *c, const struct cmd_entry *e, const struct cmd_args *a, const char *text)
+{
+    int changing = c->db && changes_workspace(c, e, a);
+    if (changing && workspace_prepare_write(c))
+        return ctx_error_prefix(c, e->name);
+    const char *saved_name = c->command_name;
+    int64_t saved_id = c->command_id;
+    c->command_name = e->name;
+    c->summary[0] = '\0';
+    if (c->cancel)
+        *c->cancel = 0;
+    int logged = changing && !(e->flags & CMD_NOLOG);
+    c->command_id = logged ? log_begin(c, text, !(e->flags & CMD_NOSAVE)) : 0;
+    int64_t id = c->command_id;
+    double t0 = now_ms();
+    if (changing)
+        sink_hold(c->out);
+    sink_begin(c->out);
+    int rc = changing ? exec_in_transaction(c, e, a, id, t0) : e->exec(c, a);
+    if (changing && rc != 0) {
+        sink_end(c->out);
+        sink_release(c->out, 0);    /* what it printed was rolled back */
+        sink_begin(c->out);
+    }
+    sink_end(c->out);
+    if (changing && rc == 0)
+        sink_release(c->out, 1);
+    if (logged && rc != 0)
+        log_end(c, id, ctx_is_cancelled(c) ? "cancelled" : "error", now_ms() - t0, c->err);
+    c->command_name = saved_name;
+    c->command_id = saved_id;
+    return rc;
 }
 
 /* The first word of a command, for looking it up before the rest is tokenized
@@ -294,26 +348,8 @@ static int run_command(ctx *c, const char *text)
         return ctx_error_prefix(c, e->name);
     }
     int rc = e->flags & CMD_RAW ? 0 : parse_args(c, e, &ws, &a);
-    if (rc == 0) {
-        const char *saved_name = c->command_name;
-        int64_t saved_id = c->command_id;
-        c->command_name = e->name;
-        c->summary[0] = '\0';
-        if (c->cancel)
-            *c->cancel = 0;
-        int logged = c->db && !(e->flags & CMD_NOLOG);
-        c->command_id = logged ? log_begin(c, text, !(e->flags & CMD_NOSAVE)) : 0;
-        int64_t id = c->command_id;
-        double t0 = now_ms();
-        sink_begin(c->out);
-        rc = exec_in_transaction(c, e, &a);
-        sink_end(c->out);
-        if (logged)
-            log_end(c, id, rc == 0 ? "ok" : ctx_is_cancelled(c) ? "cancelled" : "error",
-                    now_ms() - t0, rc == 0 ? c->summary : c->err);
-        c->command_name = saved_name;
-        c->command_id = saved_id;
-    }
+    if (rc == 0)
+        rc = run_entry(c, e, &a, text);
     args_free(&a);
     words_free(&ws);
     return rc;
@@ -338,22 +374,80 @@ struct script_pos {
     int line;
 };
 
+/* The parser alone says whether SQL is cut short, so a private connection with no
+ * tables will do: opened once, and serialized, for the workbench's two threads. */
+static sqlite3 *parser_db;
+static void open_parser_db(void)
+{
+    if (sqlite3_open_v2(":memory:", &parser_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
+        SQLITE_OK) {
+        sqlite3_close(parser_db);
+        parser_db = NULL;
+    }
+}
+
+static int sql_incomplete(const char *sql, size_t len)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, open_parser_db);
+    if (!parser_db)
+        return 0;
+    sqlite3_mutex_enter(sqlite3_db_mutex(parser_db));
+    const char *tail = sql;
+    int incomplete = 0;
+    while (tail < sql + len) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(parser_db, tail, (int)(sql + len - tail), &st, &tail) != SQLITE_OK) {
+            /* only "incomplete input" means more is coming; any other error (no such
+             * table: the private connection has none) is the workspace's to report */
+            incomplete = strcmp(sqlite3_errmsg(parser_db), "incomplete input") == 0;
+            break;
+        }
+        if (!st)
+            break;
+        sqlite3_finalize(st);
+    }
+    sqlite3_mutex_leave(sqlite3_db_mutex(parser_db));
+    return incomplete;
+}
+
+int cmd_sql_goes_on(const char *sql, size_t len, const char *next)
+{
+    if (sql_incomplete(sql, len))
+        return 1;
+    if (!next)
+        return 0;
+    next += strspn(next, " \t\r");
+    size_t n = strcspn(next, " \t\r\n;#'\"");
+    if (n == 0)     /* a blank line or a comment line ends the statement */
+        return 0;
+    char word[64];
+    if (n >= sizeof word)
+        return 1;
+    memcpy(word, next, n);
+    word[n] = '\0';
+    return cmd_find(word) == NULL;
+}
+
 /* Runs the commands of one line in turn; returns how many failed.  Without
  * keep_going it stops at the first failure; with a position each failure is
- * reported there, otherwise the last one stays in c->err. */
+ * reported there, otherwise the last one stays in c->err.  A closed output stops
+ * everything: nobody reads the rest. */
 static int run_commands(ctx *c, const char *line, int keep_going, const struct script_pos *pos)
 {
     char **cmds;
     int n, failures = 0;
-    if (split_commands(line, cmd_is_raw, &cmds, &n, c->err, sizeof c->err)) {
+    if (split_commands(line, cmd_is_raw, cmd_sql_goes_on, &cmds, &n, c->err, sizeof c->err) < 0) {
         if (pos)
             pos->report(pos->arg, pos->name, pos->line, c->err);
         return 1;
     }
     for (int i = 0; i < n; i++) {
-        if (run_command(c, cmds[i]) == 0)
+        if (run_command(c, cmds[i]) == 0 && !sink_failed(c->out))
             continue;
         failures++;
+        if (sink_failed(c->out))
+            break;
         if (pos)
             pos->report(pos->arg, pos->name, pos->line, c->err);
         if (!keep_going || ctx_is_cancelled(c))
@@ -368,23 +462,70 @@ int run_line(ctx *c, const char *line)
     return run_commands(c, line, 0, NULL) ? -1 : 0;
 }
 
+/* How many commands text splits into, and whether it needs more (-1: an error). */
+static int count_commands(const char *text, int *more)
+{
+    char **cmds;
+    int n;
+    char err[64];
+    int rc = split_commands(text, cmd_is_raw, cmd_sql_goes_on, &cmds, &n, err, sizeof err);
+    if (rc < 0)
+        return -1;
+    commands_free(cmds, n);
+    *more = rc == 1;
+    return n;
+}
+
+int cmd_line_needs_more(const char *text)
+{
+    int more;
+    return count_commands(text, &more) >= 0 && more;
+}
+
+/* Whether the script's next physical line belongs to the last command of line: an
+ * SQL statement that is cut short, or goes on (cmd_sql_goes_on) — the line adds no
+ * command of its own. */
+static int absorbs_next_line(struct strbuf *line, const char *next)
+{
+    int more, more_after;
+    int n = count_commands(strbuf_str(line), &more);
+    if (n < 0)
+        return 0;
+    if (more)
+        return 1;
+    size_t len = line->len;
+    const char *eol = strchr(next, '\n');
+    strbuf_putc(line, '\n');
+    strbuf_append(line, next, eol ? (size_t)(eol - next) : strlen(next));
+    int joined = count_commands(strbuf_str(line), &more_after) == n && n > 0;
+    line->len = len;
+    line->buf[len] = '\0';
+    return joined;
+}
+
 int run_script(ctx *c, const char *text, const char *name, int keep_going,
                report_fn *report, void *arg)
 {
     struct script_pos pos = {.report = report, .arg = arg, .name = name};
-    int failures = 0;
+    int failures = 0, next_line = 1;
     const char *p = text;
     struct strbuf line = {0};
     while (*p) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        pos.line++;
+        /* a logical line: physical lines joined while an SQL statement goes on */
+        pos.line = next_line;
         strbuf_reset(&line);
-        strbuf_append(&line, p, len);
-        p += len + (eol != NULL);
+        do {
+            if (line.len)
+                strbuf_putc(&line, '\n');
+            const char *eol = strchr(p, '\n');
+            size_t len = eol ? (size_t)(eol - p) : strlen(p);
+            strbuf_append(&line, p, len);
+            p += len + (eol != NULL);
+            next_line++;
+        } while (*p && absorbs_next_line(&line, p));
         int failed = run_commands(c, strbuf_str(&line), keep_going, &pos);
         failures += failed;
-        if (failed && (!keep_going || ctx_is_cancelled(c)))
+        if (sink_failed(c->out) || (failed && (!keep_going || ctx_is_cancelled(c))))
             break;
     }
     strbuf_free(&line);

@@ -10,6 +10,7 @@
 #ifndef PERSONA_CMD_H
 #define PERSONA_CMD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ctx.h"
@@ -45,6 +46,9 @@ struct cmd_entry {
     const struct cmd_option *options;   /* ends with {NULL}; NULL: none */
     int flags;
     int (*exec)(ctx *c, const struct cmd_args *a);
+    /* CMD_CHANGES commands: whether this invocation only reads (NULL: never).  A
+     * reading run writes nothing to the workspace, not even the log. */
+    int (*reads_only)(ctx *c, const struct cmd_args *a);
 };
 
 struct cmd_args {
@@ -67,6 +71,16 @@ int cmd_opt_given(const struct cmd_args *a, const char *key);
 /* Parses an integer option (default included) into *out; a value that is not a whole
  * number gives an error naming the option. */
 int cmd_opt_int(ctx *c, const struct cmd_args *a, const char *key, int64_t *out);
+
+/* Whether an SQL statement goes on at the next line: it is cut short (SQLite's
+ * parser says "incomplete input"), or the next line starts with a word that is no
+ * Persona command (FROM, WHERE, AND, …) and is not blank or a comment.  The
+ * sql_goes_on_fn split_commands() needs. */
+int cmd_sql_goes_on(const char *sql, size_t len, const char *next);
+
+/* Whether a line ends inside an SQL statement that goes on at the next line, so
+ * the REPL asks for more and a script joins the next line. */
+int cmd_line_needs_more(const char *text);
 
 /* Runs every command of a line (';'-separated) and stops at the first that fails:
  * returns 0, or -1 with c->err set ("load: …"). */

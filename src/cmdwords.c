@@ -37,7 +37,7 @@ int cmdwords_single(const char *line, const struct cmd_entry **entry, struct wor
     int n;
     memset(out, 0, sizeof *out);
     *entry = NULL;
-    if (split_commands(line, cmd_is_raw, &cmds, &n, err, sizeof err) != 0)
+    if (split_commands(line, cmd_is_raw, cmd_sql_goes_on, &cmds, &n, err, sizeof err) != 0)
         return -1;
     int rc = n == 1 ? tokenize(cmds[0], out, err, sizeof err) : -1;
     commands_free(cmds, n);

@@ -20,6 +20,8 @@ typedef void progress_fn(void *arg, int64_t done, int64_t total, const char *pha
 typedef struct ctx {
     struct sqlite3 *db;         /* the workspace */
     const char *db_path;        /* as given by -d */
+    int readonly;               /* the file could only be opened for reading */
+    int meta_shadowed;          /* some of Persona's tables are TEMP shadows (workspace.c) */
     struct sink *out;           /* where results go */
     char err[2048];             /* the last error, lowercase, "cmd: what: why" */
 

@@ -201,6 +201,9 @@ int main(int argc, char **argv)
     struct sigaction sa = {.sa_handler = on_sigint};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    /* A closed pipe (`persona … | head`) must not kill a command between its
+     * commit and its log entry: writes fail instead, and the script stops. */
+    signal(SIGPIPE, SIG_IGN);
 
     if (workspace_open(&c, o.db) != 0) {
         fprintf(stderr, "persona: %s\n", c.err);
@@ -208,7 +211,10 @@ int main(int argc, char **argv)
         return 1;
     }
     int status = !interactive ? run_script_mode(&c, &o) : o.repl ? repl_run(&c) : workbench_run(&c);
-    fflush(stdout);
+    /* output nobody reads ends the run as a closed pipe would have, but only
+     * after every command it ran was committed and logged */
+    if (fflush(stdout) != 0 || sink_failed(c.out))
+        status = 128 + SIGPIPE;
     workspace_close(&c);
     sink_close(c.out);
     return status;

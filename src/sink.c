@@ -40,6 +40,11 @@ struct sink {
     int named_open;         /* JSON: the object gathering named blocks is open */
     int wrote_nested;       /* a command it ran printed its own value */
     int depth;              /* commands run by commands (replay) nest */
+    int holds;              /* nesting of sink_hold() */
+    FILE *held_to;          /* while holding a file sink: the real file */
+    size_t hold_mark;       /* while holding a memory sink: its length at the hold */
+    int64_t hold_commands;  /* `commands` at the hold */
+    int failed;             /* a write to the file failed */
     int64_t commands;       /* top-level commands that wrote something */
     int in_list;            /* inside sink_list_begin()/sink_list_end() */
     int list_items;
@@ -147,8 +152,10 @@ void sink_set_max_width(struct sink *s, int width) { s->max_width = width; }
 
 static void out(struct sink *s, const char *p, size_t n)
 {
-    if (s->file)
-        fwrite(p, 1, n, s->file);
+    if (s->file) {
+        if (fwrite(p, 1, n, s->file) < n)
+            s->failed = 1;
+    }
     else if (s->dropped || (s->cap && s->mem.len + n > s->cap))
         s->dropped += n;
     else
@@ -441,6 +448,50 @@ static void block_start(struct sink *s, const char *name)
 /* A command run by another (replay runs a script, which may replay another) prints
  * its own value; a command that only ran others prints nothing of its own, at any
  * depth, unless it also wrote a block. */
+void sink_hold(struct sink *s)
+{
+    if (s->holds++ > 0)
+        return;
+    s->hold_commands = s->commands;
+    s->hold_mark = s->mem.len;
+    if (s->file) {
+        FILE *tmp = tmpfile();
+        if (tmp) {      /* without one the output streams as before */
+            s->held_to = s->file;
+            s->file = tmp;
+        }
+    }
+}
+
+void sink_release(struct sink *s, int keep)
+{
+    if (s->holds == 0 || --s->holds > 0)
+        return;
+    if (!keep) {
+        s->commands = s->hold_commands;
+        if (!s->file && s->mem.len > s->hold_mark)
+            s->mem.len = s->hold_mark, s->mem.buf[s->hold_mark] = '\0';
+    }
+    if (!s->held_to)
+        return;
+    FILE *tmp = s->file;
+    s->file = s->held_to;
+    s->held_to = NULL;
+    if (keep) {
+        char buf[65536];
+        size_t n;
+        rewind(tmp);
+        while ((n = fread(buf, 1, sizeof buf, tmp)) > 0 && !s->failed)
+            if (fwrite(buf, 1, n, s->file) < n)
+                s->failed = 1;
+        if (fflush(s->file) != 0)
+            s->failed = 1;
+    }
+    fclose(tmp);
+}
+
+int sink_failed(const struct sink *s) { return s->failed; }
+
 void sink_begin(struct sink *s)
 {
     if (s->depth > 0) {

@@ -64,6 +64,18 @@ void sink_set_format(struct sink *s, enum sink_format fmt);
  * with "…" (default 40; 0 means never cut). */
 void sink_set_max_width(struct sink *s, int width);
 
+/* Holds what is written from here on until sink_release(): a changing command's
+ * result must reach the output only after its transaction committed, so a closed
+ * pipe or a failure cannot show a result that was rolled back.  A file sink holds in
+ * a temporary file (any size), a memory sink in its buffer.  keep=1 writes the held
+ * text out, keep=0 forgets it.  Calls nest; only the outermost pair acts. */
+void sink_hold(struct sink *s);
+void sink_release(struct sink *s, int keep);
+
+/* Whether a write to the sink's file failed (a closed pipe: EPIPE), so the front
+ * end stops instead of running the rest of a script for nobody. */
+int sink_failed(const struct sink *s);
+
 /* Brackets one command's output. */
 void sink_begin(struct sink *s);
 void sink_end(struct sink *s);

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <sqlite3.h>
 
 #include "strbuf.h"
 
@@ -114,12 +117,101 @@ static void push_command(char ***out, int *n, int *cap, const char *from, const 
     (*out)[(*n)++] = s;
 }
 
-int split_commands(const char *line, raw_command_fn *is_raw, char ***out, int *n,
-                   char *err, size_t errlen)
+/* Whether the text at p, on the same line, goes on as SQL after a complete
+ * statement and its ';': a comment, or a word (case-insensitive) that starts an SQL
+ * statement.  DROP is also Persona's `drop NAME`: it is SQL only when TABLE, VIEW,
+ * INDEX or TRIGGER follows. */
+static int starts_sql_statement(const char *p)
+{
+    static const char *const verbs[] = {
+        "alter", "analyze", "attach", "begin", "commit", "create", "delete", "detach",
+        "end", "explain", "insert", "pragma", "reindex", "release", "replace",
+        "rollback", "savepoint", "select", "update", "vacuum", "values", "with",
+    };
+    while (*p == ' ' || *p == '\t' || *p == '\r')
+        p++;
+    if ((p[0] == '-' && p[1] == '-') || (p[0] == '/' && p[1] == '*'))
+        return 1;
+    size_t len = 0;
+    while (isalpha((unsigned char)p[len]))
+        len++;
+    if (len == 4 && strncasecmp(p, "drop", 4) == 0) {
+        const char *q = p + 4;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        static const char *const objects[] = {"table", "view", "index", "trigger"};
+        for (size_t i = 0; i < sizeof objects / sizeof objects[0]; i++) {
+            size_t n = strlen(objects[i]);
+            if (strncasecmp(q, objects[i], n) == 0 && !isalnum((unsigned char)q[n]) && q[n] != '_')
+                return 1;
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (strlen(verbs[i]) == len && strncasecmp(p, verbs[i], len) == 0)
+            return 1;
+    return 0;
+}
+
+/* Where the SQL of a raw command starting at p ends: at a ';' that completes a
+ * statement (sqlite3_complete: trigger bodies included) and is followed by
+ * something other than SQL, at a line break where goes_on() says the SQL does not go
+ * on, or at the end.  Quotes and comments are skipped as SQLite reads them.  *more
+ * is set when the text ends inside a quote or comment or with SQL that needs more. */
+static const char *raw_command_end(const char *p, sql_goes_on_fn *goes_on, int *more)
+{
+    const char *start = p;
+    struct strbuf b = {0};
+    *more = 0;
+    for (;;) {
+        char c = *p;
+        if (c == '\0') {
+            *more = goes_on && goes_on(start, (size_t)(p - start), NULL);
+            break;
+        }
+        if (c == '\'' || c == '"' || c == '`' || c == '[') {
+            char close = c == '[' ? ']' : c;
+            const char *q = strchr(p + 1, close);
+            if (!q) {
+                *more = 1;
+                p += strlen(p);
+                break;
+            }
+            p = q + 1;
+        } else if (c == '-' && p[1] == '-') {
+            p += strcspn(p, "\n");
+        } else if (c == '/' && p[1] == '*') {
+            const char *q = strstr(p + 2, "*/");
+            if (!q) {
+                *more = 1;
+                p += strlen(p);
+                break;
+            }
+            p = q + 2;
+        } else if (c == ';') {
+            strbuf_reset(&b);
+            strbuf_append(&b, start, (size_t)(p - start) + 1);
+            if (sqlite3_complete(strbuf_str(&b)) && !starts_sql_statement(p + 1))
+                break;
+            p++;
+        } else if (c == '\n') {
+            if (!goes_on || !goes_on(start, (size_t)(p - start), p + 1))
+                break;
+            p++;
+        } else {
+            p++;
+        }
+    }
+    strbuf_free(&b);
+    return p;
+}
+
+int split_commands(const char *line, raw_command_fn *is_raw, sql_goes_on_fn *goes_on,
+                   char ***out, int *n, char *err, size_t errlen)
 {
     *out = NULL;
     *n = 0;
-    int cap = 0;
+    int cap = 0, more = 0;
     const char *start = line, *p = line;
     int at_word_start = 1;      /* still at the command's first word */
     for (;;) {
@@ -132,17 +224,15 @@ int split_commands(const char *line, raw_command_fn *is_raw, char ***out, int *n
                 w++;
             const char *e = w + strcspn(w, " \t\r\n;#'\"");
             if (e > w && (is_blank(*e) || *e == '\0') && is_raw && is_raw(w, (size_t)(e - w))) {
-                /* the rest of the physical line is the command's */
-                const char *eol = strchr(e, '\n');
-                if (!eol)
-                    eol = e + strlen(e);
-                push_command(out, n, &cap, start, eol);
-                if (*eol == '\0')
-                    return 0;
-                start = p = eol + 1;
+                /* the command's SQL, as far as it goes */
+                const char *end = raw_command_end(e, goes_on, &more);
+                push_command(out, n, &cap, start, end);
+                if (*end == '\0')
+                    return more;
+                start = p = end + 1;
                 continue;
             }
-            at_word_start = 0;
+        at_word_start = 0;
         }
         char c = *p;
         if (c == '\0' || c == ';' || c == '\n') {

@@ -32,11 +32,21 @@ void words_free(struct words *ws);
 /* Decides whether the command starting with `name` takes the rest of its line raw. */
 typedef int raw_command_fn(const char *name, size_t len);
 
-/* Splits a line into commands (malloc'ed strings, blanks trimmed, empty ones and
- * comments dropped) into *out, *n.  Returns 0, or -1 with err set for an unterminated
- * quote.  Free with commands_free(). */
-int split_commands(const char *line, raw_command_fn *is_raw, char ***out, int *n,
-                   char *err, size_t errlen);
+/* Whether SQL text (len bytes) goes on at the line that starts at next (NULL: there
+ * is none, so only SQL cut short goes on). */
+typedef int sql_goes_on_fn(const char *sql, size_t len, const char *next);
+
+/* Splits text into commands (malloc'ed strings, blanks trimmed, empty ones and
+ * comments dropped) into *out, *n.  ';' and line breaks separate commands outside
+ * quotes.  A raw command (is_raw: sql) runs as far as its SQL does: past a ';' that
+ * is followed by another SQL statement (`sql DELETE …; INSERT …` is one command,
+ * `sql SELECT 1; tables` two), and past line breaks while goes_on() says the SQL
+ * goes on (NULL: never).  Returns 0; 1 when the text ends in a raw command that
+ * needs more (inside a quote or comment, or incomplete SQL), so a script can join
+ * the next line and split again; or -1 with err set for an unterminated quote.
+ * Free with commands_free(). */
+int split_commands(const char *line, raw_command_fn *is_raw, sql_goes_on_fn *goes_on,
+                   char ***out, int *n, char *err, size_t errlen);
 void commands_free(char **cmds, int n);
 
 #endif

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "similar.h"
 #include "sqlfunc.h"
@@ -60,24 +62,118 @@ void utc_now(char *buf, int size)
     strftime(buf, (size_t)size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Calls fn(arg, stmt, table) for each statement of Persona's schema, with the table
+ * it creates or indexes (NULL for anything else). */
+static int each_schema_statement(int (*fn)(void *, const char *, const char *), void *arg)
+{
+    struct strbuf stmt = {0};
+    const char *start = query_schema;
+    int rc = 0;
+    for (const char *p = query_schema; *p && rc == 0; p++) {
+        if (*p != ';')
+            continue;
+        strbuf_reset(&stmt);
+        strbuf_append(&stmt, start, (size_t)(p - start) + 1);
+        if (!sqlite3_complete(strbuf_str(&stmt)))
+            continue;
+        start = p + 1;
+        const char *text = strbuf_str(&stmt);
+        const char *create = strstr(text, "CREATE TABLE IF NOT EXISTS ");
+        const char *index = strstr(text, "CREATE INDEX IF NOT EXISTS ");
+        const char *name = create ? create + 27 : index && strstr(index, " ON ") ? strstr(index, " ON ") + 4 : NULL;
+        char table[64] = "";
+        if (name)
+            sscanf(name, "%63[A-Za-z0-9_]", table);
+        rc = fn(arg, text, *table ? table : NULL);
+    }
+    strbuf_free(&stmt);
+    return rc;
+}
+
+static int main_has_table(ctx *c, const char *name)
+{
+    return query_int(c, "SELECT count(*) FROM main.sqlite_master WHERE type='table' AND name=%Q", name) > 0;
+}
+
+/* Shadows a Persona table the file lacks with an empty TEMP table of the same shape:
+ * read-only commands then read "nothing recorded" without writing to the file. */
+static int shadow_missing(void *arg, const char *stmt, const char *table)
+{
+    ctx *c = arg;
+    const char *create = "CREATE TABLE IF NOT EXISTS ";
+    const char *at = strstr(stmt, create);
+    if (!table || !at || main_has_table(c, table))
+        return 0;       /* indexes of shadows are not needed: the shadows stay empty */
+    char *sql = sqlite3_mprintf("CREATE TEMP TABLE IF NOT EXISTS %s", at + strlen(create));
+    int rc = exec_sql(c, "workspace", sql);
+    sqlite3_free(sql);
+    c->meta_shadowed = 1;
+    return rc;
+}
+
+static int create_in_main(void *arg, const char *stmt, const char *table)
+{
+    (void)table;
+    return exec_sql(arg, "workspace schema", stmt);
+}
+
+/* Drops the TEMP shadows of Persona's tables the file now has (or all of them). */
+static int drop_shadows(ctx *c, int all)
+{
+    sqlite3_stmt *st;
+    if (prepare_sql(c, "workspace", "SELECT name FROM temp.sqlite_master WHERE type='table' "
+                                    "AND name LIKE '\\_persona\\_%' ESCAPE '\\'", &st))
+        return -1;
+    int n;
+    char **names = NULL;
+    n = 0;
+    int cap = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (n == cap)
+            names = xrealloc(names, (size_t)(cap = cap ? 2 * cap : 16) * sizeof *names);
+        names[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    int rc = 0, left = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        if (!all && !main_has_table(c, names[i])) {
+            left = 1;
+            continue;
+        }
+        char *sql = sqlite3_mprintf("DROP TABLE temp.\"%w\"", names[i]);
+        rc = exec_sql(c, "workspace", sql);
+        sqlite3_free(sql);
+    }
+    free_names(names, n);
+    if (rc == 0)
+        c->meta_shadowed = left;
+    return rc;
+}
+
 int workspace_open(ctx *c, const char *path)
 {
     struct stat st;
-    if (strcmp(path, ":memory:") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    int memory = strcmp(path, ":memory:") == 0;
+    if (!memory && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return ctx_error(c, "%s: is a directory, not a workspace file", path);
     /* Memory statistics cost a global mutex on every allocation, and a connection
      * is only ever used by one thread at a time (the workbench's worker opens its
      * own): both locks go.  sqlite3_config() refuses once SQLite is initialised,
      * which is harmless for a second workspace in the same process. */
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
+    /* A file the user may not write is opened read-only: it can still be read. */
+    int readonly = !memory && stat(path, &st) == 0 && access(path, W_OK) != 0;
+    int flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
         ctx_error(c, "%s: cannot open workspace: %s", path, c->db ? sqlite3_errmsg(c->db) : "out of memory");
         sqlite3_close(c->db);
         c->db = NULL;
         return -1;
     }
     c->db_path = path;
+    c->readonly = readonly;
+    c->meta_shadowed = 0;
     sqlite3_busy_timeout(c->db, 5000);
     sqlite3_extended_result_codes(c->db, 1);
     /* A file that is not a database fails on its first read: say so plainly. */
@@ -86,18 +182,41 @@ int workspace_open(ctx *c, const char *path)
         workspace_close(c);
         return -1;
     }
-    /* WAL: readers (the workbench grid) never block the writer, and a killed
-     * process leaves the last committed state. synchronous=NORMAL is durable across
-     * process crashes in WAL mode, which is what "killed mid-load" needs. */
-    if (exec_sql(c, path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") ||
-        exec_sql(c, "workspace schema", query_schema) ||
-        exec_sql(c, "workspace log",
-                 "UPDATE _persona_log SET status='interrupted' WHERE status='running'") ||
-        sqlfunc_register(c)) {
+    /* Opening writes nothing: Persona's tables the file lacks are shadowed by empty
+     * TEMP tables until the first changing command adopts the file
+     * (workspace_prepare_write), so a foreign SQLite file stays byte-identical under
+     * every read-only command and readers never queue behind a writer. */
+    if (each_schema_statement(shadow_missing, c) || sqlfunc_register(c)) {
         workspace_close(c);
         return -1;
     }
     return 0;
+}
+
+int workspace_prepare_write(ctx *c)
+{
+    if (c->readonly)
+        return ctx_error(c, "%s: the workspace file is read-only: it can be read, not changed", c->db_path);
+    if (!c->meta_shadowed)
+        return 0;
+    /* WAL: readers (the workbench grid, a second process) never wait for the writer,
+     * and a killed process leaves the last committed state.  synchronous=NORMAL is
+     * durable across process crashes in WAL mode, which is what "killed mid-load"
+     * needs.  The mode can only change outside a transaction, hence here. */
+    if (drop_shadows(c, 1) ||
+        exec_sql(c, c->db_path, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") ||
+        exec_sql(c, "workspace schema", "BEGIN IMMEDIATE"))
+        return -1;
+    if (each_schema_statement(create_in_main, c) || exec_sql(c, "workspace schema", "COMMIT")) {
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+int workspace_refresh(ctx *c)
+{
+    return c->meta_shadowed ? drop_shadows(c, 0) : 0;
 }
 
 void workspace_close(ctx *c)
@@ -140,7 +259,8 @@ void log_end(ctx *c, int64_t id, const char *status, double ms, const char *summ
 
 int is_internal_name(const char *name)
 {
-    return strncmp(name, "_persona_", 9) == 0 || strncmp(name, "sqlite_", 7) == 0;
+    /* SQLite's names are case-insensitive: _PERSONA_LOG is _persona_log */
+    return strncasecmp(name, "_persona_", 9) == 0 || strncasecmp(name, "sqlite_", 7) == 0;
 }
 
 static int schema_has(ctx *c, const char *name, const char *types)

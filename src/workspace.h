@@ -10,10 +10,21 @@
 
 #include "ctx.h"
 
-/* Opens (creating if needed) the workspace at path into c->db: WAL, a busy
- * timeout, Persona's tables, and marks commands left 'running' by a killed process
- * as 'interrupted'.  ":memory:" gives a throwaway workspace. */
+/* Opens (creating if needed) the workspace at path into c->db with a busy timeout.
+ * Opening writes nothing: Persona's tables that the file lacks are shadowed by
+ * empty TEMP tables, so read-only commands work on any SQLite file (a read-only
+ * file included) and leave it byte-identical.  ":memory:" gives a throwaway
+ * workspace. */
 int workspace_open(ctx *c, const char *path);
+
+/* Makes the workspace ready to be changed, before a changing command's
+ * transaction: a read-only file is refused; a file not yet adopted gets WAL mode
+ * and Persona's tables (in their own transaction).  Returns 0, or -1 with c->err. */
+int workspace_prepare_write(ctx *c);
+
+/* Drops the TEMP shadows of Persona's tables that another connection has since
+ * created in the file (the workbench's front end, after its worker adopted it). */
+int workspace_refresh(ctx *c);
 void workspace_close(ctx *c);
 
 /* Starts a command log entry with status 'running'; returns its id, or 0 when the
@@ -23,7 +34,8 @@ int64_t log_begin(ctx *c, const char *command, int saveable);
 /* Finishes the entry: status ("ok", "error", "cancelled"), duration, summary. */
 void log_end(ctx *c, int64_t id, const char *status, double ms, const char *summary);
 
-/* Whether name is one of Persona's own objects (_persona_…) or SQLite's (sqlite_…). */
+/* Whether name is one of Persona's own objects (_persona_…) or SQLite's (sqlite_…),
+ * in any case: SQLite's names are case-insensitive. */
 int is_internal_name(const char *name);
 
 /* 1 if a table (or view, with views) of that name exists in the workspace, 0 if not. */

@@ -107,10 +107,29 @@ two
 ---
   2" "$OUT"
 before=$(ws_state)
-expect_fail "sql …; tables: 'tables' is SQL here, a syntax error that says where" 1 \
-    '^-c:1: error: sql: near "tables": syntax error \(at column [0-9]+: "tables"\)' \
-    -c "sql UPDATE names SET name = 'changed'; tables"
-unchanged "sql …; tables: the UPDATE before it was rolled back" "$before"
+# SQL ends where SQL does: after a complete statement, a word that starts no SQL
+# statement is the next Persona command.
+expect_ok "sql …; tables: two commands" -c "sql UPDATE names SET name = 'changed' WHERE id = 1; tables"
+expect_match "sql …; tables: the UPDATE ran" '^changes +1$' "$OUT"
+expect_match "sql …; tables: tables ran" '^names +table' "$OUT"
+expect_ok "undo it" -c "undo"
+before=$(ws_state)
+expect_fail "sql …; a bad command: the UPDATE before it is kept, the error names the command" 1 \
+    '^-c:1: error: unknown command .tabels.' -c "sql UPDATE names SET name = 'changed' WHERE id = 1; tabels"
+expect_eq "… the UPDATE committed on its own" "changed" "$(q "SELECT name FROM names WHERE id = 1")"
+expect_ok "undo it" -c "undo"
+unchanged "… and undo took it back" "$before"
+expect_ok "a statement over several lines in a script" -c "sql SELECT count(*)
+    AS n FROM names WHERE
+    id > 1
+tables"
+expect_match "multi-line sql: the count" '^3$' "$OUT"
+printf 'sql SELECT name,\n  id\nFROM names\nWHERE id = 2\nshow names where="id = 2"\n' >multi.persona
+expect_ok "multi-line sql in a -f script" -f multi.persona
+expect_match "multi-line sql in -f: the row" '^Smith +2$' "$OUT"
+printf 'sql SELECT name FROM names WHERE id =\nnot sql\n' >badmulti.persona
+expect_fail "a multi-line statement that goes wrong names its first line" 1 '^badmulti.persona:1: error: sql: ' \
+    -f badmulti.persona
 expect_ok "sql on its own line, then a command on the next" -c "sql UPDATE names SET name = upper(name) WHERE id = 2
 show names where=\"id = 2\""
 expect_match "sql then a command: both ran" '^ 2  SMITH$' "$OUT"

@@ -101,7 +101,6 @@ bad "unknown table" "segment define: no table named 'profile' \(did you mean 'pr
 bad "a name that is taken by a table" "segment define: a table or view named 'customers' already exists" "segment define customers where 1"
 bad "a name that is taken by a segment" "segment define: a segment named 'vip' already exists; drop it first" "segment define VIP where 1"
 bad "a name that is not one" "segment define: 'a-b' cannot name a segment" "segment define a-b where 1"
-bad "a second command on the line" "segment: ';' at column .*put the next command on a line of its own" "segment list; tables"
 bad "unknown subcommand" "segment: expected one of define, combine" "segment defne x where 1"
 same "bad conditions: the workspace unchanged" "$before"
 

@@ -9,6 +9,9 @@ printf 'id,name\n1,X\n2,"Bad\n3,Z\n' >other.csv
 
 # ---- load, then undo: the table and its rejects are gone ----
 expect_ok "an empty workspace" -c "tables"
+expect_eq "reading an empty workspace creates nothing in it" "" "$(sqlite3 "$DB" "SELECT name FROM sqlite_master")"
+expect_ok "a first change adopts it" -c "sql CREATE TABLE first(x)"
+expect_ok "… undone" -c "undo"
 s0=$(ws_state)
 expect_ok "load with a reject" -c "load other.csv rejects=all"
 expect_eq "load: one reject recorded" "1" "$(q "SELECT count(*) FROM _persona_rejects")"

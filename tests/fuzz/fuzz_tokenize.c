@@ -175,7 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char **cmds;
     int n;
     char err[128] = "";
-    if (split_commands(line, is_sql, &cmds, &n, err, sizeof err) != 0) {
+    if (split_commands(line, is_sql, NULL, &cmds, &n, err, sizeof err) < 0) {
         check(cmds == NULL && n == 0, "a failed split must leave no commands");
         check_error(line, err);
     } else {

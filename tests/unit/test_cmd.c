@@ -262,11 +262,17 @@ static void test_unique_prefix_runs_the_command(void **state)
         {"desc t", "describe"},
         {"tab", "tables"},
         {"sq SELECT 1", "sql"},
+        {"sq INSERT INTO t VALUES (4, 'd')", "sql"},
         {"hist", "history"},
         {"he", "help"},
     };
     for (size_t i = 0; i < COUNT(cases); i++) {
+        int64_t logged = query_int(c, "SELECT count(*) FROM _persona_log");
         run_quietly(c, cases[i].line);
+        if (!strstr(cases[i].line, "INSERT")) {     /* a reading command writes no log */
+            assert_int_equal(query_int(c, "SELECT count(*) FROM _persona_log"), logged);
+            continue;
+        }
         /* the log keeps the line as typed */
         char *last = query(c, "SELECT command FROM _persona_log ORDER BY id DESC LIMIT 1", NULL, NULL);
         if (strcmp(last, cases[i].line) != 0)
@@ -527,7 +533,15 @@ static void test_lines_of_commands(void **state)
 
     /* a broken quote is found before anything runs */
     run_fails(c, "tables; show 't", "unterminated ' quote at column 14");
-    assert_int_equal(query_int(c, "SELECT count(*) FROM _persona_log WHERE command = 'tables'"), 2);
+    /* reading commands write nothing to the workspace, the log included */
+    assert_int_equal(query_int(c, "SELECT count(*) FROM _persona_log WHERE command = 'tables'"), 0);
+    assert_int_equal(query_int(c, "SELECT count(*) FROM _persona_log"), 1);
+
+    /* SQL ends where SQL does: a Persona command can follow it on the line */
+    out = run_ok(c, "sql SELECT count(*) AS n FROM t; tables");
+    assert_int_equal(count_json_values(c, out), 2);
+    assert_non_null(strstr(out, "\"n\":1"));
+    free(out);
 }
 
 /* ---- the command log ---- */
@@ -540,7 +554,7 @@ static void test_command_log(void **state)
         int ok;
     } commands[] = {
         {"sql CREATE TABLE t(x); INSERT INTO t VALUES (1), (2)", 1},
-        {"tables", 1},
+        {"tables", 1},          /* reading commands: not logged */
         {"describe nope", 0},
         {"help", 1},
         {"sql SELECT * FROM nope", 0},
@@ -562,12 +576,9 @@ static void test_command_log(void **state)
                       NULL, NULL);
     assert_string_equal(log,
                         "1|ok|sql CREATE TABLE t(x); INSERT INTO t VALUES (1), (2)|2 rows changed|1|0\n"
-                        "2|ok|tables|1 tables|0|0\n"
-                        "3|error|describe nope|describe: no table named 'nope'; 'tables' lists them|0|0\n"
-                        "4|ok|help||0|0\n"
-                        "5|error|sql SELECT * FROM nope|sql: no such table: nope|1|0\n"
-                        "6|ok|sql UPDATE t SET x = x + 1|2 rows changed|1|1\n"
-                        "7|ok|undo|undid #6: sql UPDATE t SET x = x + 1|0|0");
+                        "2|error|sql SELECT * FROM nope|sql: no such table: nope|1|0\n"
+                        "3|ok|sql UPDATE t SET x = x + 1|2 rows changed|1|1\n"
+                        "4|ok|undo|undid #3: sql UPDATE t SET x = x + 1|0|0");
     free(log);
     assert_int_equal(query_int(c, "SELECT count(*) FROM _persona_log WHERE duration_ms IS NULL "
                                   "OR duration_ms < 0 OR started_at NOT GLOB '20[0-9][0-9]-*Z'"), 0);
@@ -621,7 +632,6 @@ static void test_undo_restores_what_sql_changed(void **state)
         "sql DROP INDEX t_n",
         "sql CREATE VIEW v AS SELECT x, n FROM t",
         "sql DROP VIEW v0",
-        "sql CREATE TRIGGER t_stamp AFTER INSERT ON t BEGIN UPDATE t SET n = 0 WHERE id = new.id; END",
         "sql CREATE TABLE u(a); INSERT INTO u VALUES (1)",
         "sql CREATE TABLE u AS SELECT * FROM t",
         "sql DROP TABLE t",
@@ -722,15 +732,36 @@ static void test_sql_refuses_writes_to_persona_tables(void **state)
         {"sql CREATE INDEX i ON _persona_log(status)", refused},
         {"sql DROP INDEX _persona_rejects_by_table", refused},
         {"sql CREATE TABLE _persona_x(a)", refused},
-        {"sql CREATE TRIGGER tr AFTER INSERT ON _persona_log BEGIN SELECT 1; END", refused},
         {"sql CREATE TABLE ok(x); DELETE FROM _persona_log", refused},
+        {"sql CREATE TABLE _PERSONA_LOG2(a)", refused},
+        {"sql CREATE VIEW _Persona_v AS SELECT 1", refused},
+        {"sql DROP TABLE _PERSONA_LOG", refused},
+        /* a trigger would run inside other commands, beyond undo: none at all */
+        {"sql CREATE TRIGGER tr AFTER INSERT ON _persona_log BEGIN SELECT 1; END",
+         "sql: triggers are not allowed: they would run inside other commands and undo"},
+        {"sql CREATE TRIGGER tr AFTER INSERT ON t BEGIN DELETE FROM _persona_undo; END",
+         "sql: triggers are not allowed: they would run inside other commands and undo"},
+        {"sql CREATE TEMP TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END",
+         "sql: triggers are not allowed: they would run inside other commands and undo"},
+        /* nothing that changes how the file is stored, or reaches other files */
+        {"sql PRAGMA writable_schema=ON", "sql: pragmas that set a value are not allowed: they change how "
+                                          "the workspace is stored"},
+        {"sql PRAGMA writable_schema", "sql: PRAGMA writable_schema is not allowed"},
+        {"sql PRAGMA journal_mode=DELETE", "sql: pragmas that set a value are not allowed: they change how "
+                                           "the workspace is stored"},
+        {"sql ATTACH '/tmp/persona-attack.db' AS x", "sql: ATTACH and DETACH are not allowed: they create "
+                                                     "files outside the workspace and their changes escape undo"},
     };
     check_errors(c, cases, COUNT(cases));
+    assert_int_equal(access("/tmp/persona-attack.db", F_OK), -1);
     assert_int_equal(query_int(c, "SELECT count(*) FROM sqlite_master WHERE name IN ('ok', '_persona_x', 'i', 'tr')"), 0);
     assert_int_equal(query_int(c, "SELECT count(*) FROM sqlite_master WHERE name = '_persona_rejects_by_table'"), 1);
     /* reading them is fine */
     char *out = run_one(c, "sql SELECT count(*) AS n FROM _persona_log WHERE status = 'error'");
-    expect_json_at(c, out, "$[0].n", "12");
+    expect_json_at(c, out, "$[0].n", "21");
+    free(out);
+    out = run_one(c, "sql PRAGMA table_info(t)");     /* a pragma that only reads */
+    expect_json_at(c, out, "$[0].name", "x");
     free(out);
 }
 

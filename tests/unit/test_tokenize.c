@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "strbuf.h"
 #include "tokenize.h"
 
@@ -249,20 +250,29 @@ static int sql_is_raw(const char *name, size_t len)
     return len == 3 && memcmp(name, "sql", 3) == 0;
 }
 
-static char *render_commands(const char *line, raw_command_fn *is_raw)
+/* The commands as [a][b], followed by "+" when the text ends in SQL that needs more. */
+static char *render_commands_with(const char *line, raw_command_fn *is_raw, sql_goes_on_fn *goes_on)
 {
     char **cmds;
     int n;
     char err[128] = "";
-    if (split_commands(line, is_raw, &cmds, &n, err, sizeof err) != 0)
+    int rc = split_commands(line, is_raw, goes_on, &cmds, &n, err, sizeof err);
+    if (rc < 0)
         fail_msg("line \"%s\": unexpected error: %s", line, err);
     struct strbuf b = {0};
     for (int i = 0; i < n; i++)
         strbuf_printf(&b, "[%s]", cmds[i]);
+    if (rc == 1)
+        strbuf_putc(&b, '+');
     commands_free(cmds, n);
     char *s = xstrdup(strbuf_str(&b));
     strbuf_free(&b);
     return s;
+}
+
+static char *render_commands(const char *line, raw_command_fn *is_raw)
+{
+    return render_commands_with(line, is_raw, NULL);
 }
 
 struct split_case {
@@ -313,14 +323,25 @@ static void test_split_raw_commands(void **state)
     static const struct split_case cases[] = {
         {"sql SELECT 1; SELECT 2", "[sql SELECT 1; SELECT 2]"},
         {"sql SELECT '#'; -- a # and a ; are sql's", "[sql SELECT '#'; -- a # and a ; are sql's]"},
+        {"sql SELECT 1; tables", "[sql SELECT 1][tables]"},    /* SQL ends where SQL does */
+        {"sql select 1;select 2; show t", "[sql select 1;select 2][show t]"},
+        {"sql DELETE FROM t; drop t", "[sql DELETE FROM t][drop t]"},   /* Persona's drop */
+        {"sql DELETE FROM t; DROP TABLE u; drop v", "[sql DELETE FROM t; DROP TABLE u][drop v]"},
+        {"sql delete from t; drop\tindex i", "[sql delete from t; drop\tindex i]"},
+        {"sql CREATE TRIGGER g AFTER INSERT ON t BEGIN SELECT 1; SELECT 2; END; tables",
+         "[sql CREATE TRIGGER g AFTER INSERT ON t BEGIN SELECT 1; SELECT 2; END][tables]"},
+        {"sql SELECT 'a;b', \"c;d\", [e;f], `g;h`; tables", "[sql SELECT 'a;b', \"c;d\", [e;f], `g;h`][tables]"},
+        {"sql SELECT 1 /* ; tables */; tables", "[sql SELECT 1 /* ; tables */][tables]"},
+        {"sql SELECT ';' -- ; tables\ntables", "[sql SELECT ';' -- ; tables][tables]"},
         {"  sql SELECT 1  ", "[sql SELECT 1]"},
         {"sql", "[sql]"},
         {"sql\tSELECT 1", "[sql\tSELECT 1]"},
-        {"sql SELECT 'x", "[sql SELECT 'x]"},           /* sql reports its own quotes */
-        {"tables; sql SELECT ';'; x\nshow t", "[tables][sql SELECT ';'; x][show t]"},
+        {"sql SELECT 'x", "[sql SELECT 'x]+"},          /* an open quote: more to come */
+        {"sql SELECT /* x", "[sql SELECT /* x]+"},
+        {"tables; sql SELECT ';'; x\nshow t", "[tables][sql SELECT ';'][x][show t]"},
         {"sql SELECT 1\r\nshow t", "[sql SELECT 1][show t]"},
-        {"sql SELECT 1\nsql SELECT 2; 3", "[sql SELECT 1][sql SELECT 2; 3]"},
-        {"tables # note\nsql SELECT 1; 2", "[tables][sql SELECT 1; 2]"},
+        {"sql SELECT 1\nsql SELECT 2; 3", "[sql SELECT 1][sql SELECT 2][3]"},
+        {"tables # note\nsql SELECT 1; 2", "[tables][sql SELECT 1][2]"},
         {"sqlite x; y", "[sqlite x][y]"},               /* only the whole word counts */
         {"'sql' x; y", "['sql' x][y]"},                 /* a quoted name is not raw */
         {"x sql; y", "[x sql][y]"},                     /* only the first word counts */
@@ -328,6 +349,34 @@ static void test_split_raw_commands(void **state)
         {"sql# comment", "[sql]"},
     };
     check_split_cases(cases, COUNT(cases), sql_is_raw);
+}
+
+/* With SQLite's parser deciding, a statement goes on over line breaks while it is
+ * incomplete, and ends at the line break where it is complete. */
+static void test_split_multiline_sql(void **state)
+{
+    (void)state;
+    static const struct split_case cases[] = {
+        {"sql SELECT a,\n  b FROM t\ntables", "[sql SELECT a,\n  b FROM t][tables]"},
+        {"sql SELECT 1\ntables", "[sql SELECT 1][tables]"},
+        {"sql INSERT INTO t VALUES (1,\n2);\nshow t", "[sql INSERT INTO t VALUES (1,\n2)][show t]"},
+        {"sql SELECT a FROM", "[sql SELECT a FROM]+"},   /* the next line must come */
+        {"sql SELECT a\nFROM t\nWHERE x\nshow t", "[sql SELECT a\nFROM t\nWHERE x][show t]"},
+        {"sql SELECT a\n\nFROM t", "[sql SELECT a][FROM t]"},   /* a blank line ends it */
+        {"sql SELECT a\n# note\nFROM t", "[sql SELECT a][FROM t]"},
+        {"sql SELECT a\ntab", "[sql SELECT a][tab]"},        /* a command, by prefix */
+        {"sql SELECT 'it''s\n'; tables", "[sql SELECT 'it''s\n'][tables]"},
+        {"sql CREATE TABLE x(a);\nINSERT INTO x VALUES (1)", "[sql CREATE TABLE x(a)][INSERT INTO x VALUES (1)]"},
+        {"sql SELECT 1 -- c\n  , 2\nundo", "[sql SELECT 1 -- c\n  , 2][undo]"},
+    };
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        char *got = render_commands_with(cases[i].line, sql_is_raw, cmd_sql_goes_on);
+        expect_text(cases[i].line, got, cases[i].commands);
+        free(got);
+    }
+    assert_true(cmd_line_needs_more("sql SELECT a,"));
+    assert_false(cmd_line_needs_more("sql SELECT a"));
+    assert_false(cmd_line_needs_more("show 'x"));       /* a tokenizer error, not SQL */
 }
 
 /* Without a raw hook every command is split the same way. */
@@ -355,7 +404,7 @@ static void test_split_unterminated_quote(void **state)
         char **cmds = &sentinel;            /* must be reset by the call */
         int n = 99;
         char err[128] = "";
-        int rc = split_commands(cases[i].input, sql_is_raw, &cmds, &n, err, sizeof err);
+        int rc = split_commands(cases[i].input, sql_is_raw, NULL, &cmds, &n, err, sizeof err);
         assert_int_equal(rc, -1);
         expect_text(cases[i].input, err, cases[i].err);
         assert_null(cmds);
@@ -383,7 +432,7 @@ static void test_split_asks_raw_hook_per_command(void **state)
     int n;
     char err[128];
     nasked = 0;
-    assert_int_equal(split_commands("  tables ; show 'x y' ;;\n describe t # c\nundo;", record_raw_question,
+    assert_int_equal(split_commands("  tables ; show 'x y' ;;\n describe t # c\nundo;", record_raw_question, NULL,
                                     &cmds, &n, err, sizeof err), 0);
     assert_int_equal(n, 4);
     commands_free(cmds, n);
@@ -409,7 +458,7 @@ static void test_split_then_tokenize_agree(void **state)
         char **cmds;
         int n;
         char err[128];
-        assert_int_equal(split_commands(lines[i], sql_is_raw, &cmds, &n, err, sizeof err), 0);
+        assert_int_equal(split_commands(lines[i], sql_is_raw, NULL, &cmds, &n, err, sizeof err), 0);
         for (int k = 0; k < n; k++) {
             struct words ws;
             if (tokenize(cmds[k], &ws, err, sizeof err) != 0)
@@ -432,6 +481,7 @@ int main(void)
         cmocka_unit_test(test_many_words),
         cmocka_unit_test(test_split_separators_and_comments),
         cmocka_unit_test(test_split_raw_commands),
+        cmocka_unit_test(test_split_multiline_sql),
         cmocka_unit_test(test_split_without_raw_hook),
         cmocka_unit_test(test_split_unterminated_quote),
         cmocka_unit_test(test_split_asks_raw_hook_per_command),
