@@ -41,6 +41,8 @@ int clean_table_open(ctx *c, const char *cmd, const char *name, struct clean_tab
         rc = ctx_error(c, "%s: no table named '%s'", cmd, name);
     }
     sqlite3_finalize(st);
+    if (rc == 0 && !(t->rowid = rowid_alias(c, cmd, t->name)))
+        rc = -1;
     if (rc == 0)
         t->key = table_key_column(c, t->name);
     if (rc)
@@ -247,18 +249,18 @@ struct row_scan *row_scan_open(ctx *c, const char *what, const struct clean_tabl
                                const char *const *cols)
 {
     struct strbuf sql = {0};
-    strbuf_puts(&sql, "SELECT rowid, ");
+    strbuf_printf(&sql, "SELECT %s, ", t->rowid);
     if (t->key)
         strbuf_put_ident(&sql, t->key);
     else
-        strbuf_puts(&sql, "rowid");
+        strbuf_puts(&sql, t->rowid);
     for (int i = 0; i < ncols; i++) {
         strbuf_puts(&sql, ", ");
         strbuf_put_ident(&sql, cols[i]);
     }
     strbuf_puts(&sql, " FROM ");
     strbuf_put_ident(&sql, t->name);
-    strbuf_printf(&sql, " WHERE rowid > ? ORDER BY rowid LIMIT %d", SCAN_BATCH);
+    strbuf_printf(&sql, " WHERE %s > ? ORDER BY %s LIMIT %d", t->rowid, t->rowid, SCAN_BATCH);
     sqlite3_stmt *st;
     int rc = prepare_sql(c, what, strbuf_str(&sql), &st);
     strbuf_free(&sql);
@@ -387,7 +389,7 @@ int audit_change(struct audit *a, int64_t rowid, sqlite3_value *key, const char 
         a->update_st = NULL;
         free(a->update_col);
         a->update_col = xstrdup(col);
-        char *sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = ? WHERE rowid = ?", a->t->name, col);
+        char *sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = ? WHERE %s = ?", a->t->name, col, a->t->rowid);
         int rc = prepare_sql(c, "update", sql, &a->update_st);
         sqlite3_free(sql);
         if (rc)

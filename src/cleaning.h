@@ -22,6 +22,7 @@ struct sqlite3_value;
 struct clean_table {
     char *name;         /* as stored in the schema */
     char *key;          /* key column, or NULL: the rowid */
+    const char *rowid;  /* the name that reaches the rowid (rowid_alias()) */
 };
 
 /* Checks that `name` is a user table with rowids (not a view: its cells cannot be

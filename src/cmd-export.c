@@ -82,6 +82,6 @@ const struct cmd_entry cmd_export_entry = {
     .max_args = 3,
     .options = export_options,
     /* an export is logged like a change: the audit trail says who got which data */
-    .flags = CMD_CHANGES,
+    .flags = CMD_CHANGES | CMD_WRITES_FILE,
     .exec = export_exec,
 };

@@ -11,6 +11,7 @@
 #include "resultset.h"
 #include "sink.h"
 #include "strbuf.h"
+#include "tokenize.h"
 #include "undo.h"
 #include "workspace.h"
 
@@ -32,11 +33,30 @@ static int log_running_is_stale(ctx *c)
     return free_lock;
 }
 
+/* Whether a logged command line writes a file and does not say `force`: the saved
+ * script adds it, because the files such a command replaces on a replay are the
+ * ones its own earlier run wrote. */
+static int needs_force(const char *line)
+{
+    struct words ws;
+    char err[128];
+    if (tokenize(line, &ws, err, sizeof err) != 0)
+        return 0;
+    const struct cmd_entry *e = ws.n ? cmd_find(ws.w[0].text) : NULL;
+    int needs = e && (e->flags & CMD_WRITES_FILE);
+    for (int i = 1; needs && i < ws.n; i++)
+        if (!ws.w[i].key && !ws.w[i].quoted && strcmp(ws.w[i].text, "force") == 0)
+            needs = 0;
+    words_free(&ws);
+    return needs;
+}
+
 /* Writes the commands that rebuild the workspace: successful, saveable, not undone. */
-static int history_save(ctx *c, const char *path)
+static int history_save(ctx *c, const char *path, int force)
 {
     sqlite3_stmt *st;
-    if (prepare_sql(c, "history save",
+    if (output_target_check(c, "history save", path, force) ||
+        prepare_sql(c, "history save",
                     "SELECT command FROM _persona_log WHERE status='ok' AND saveable AND NOT undone "
                     "AND id < ? ORDER BY id", &st))
         return -1;
@@ -44,15 +64,17 @@ static int history_save(ctx *c, const char *path)
     struct strbuf b = {0};
     char now[32];
     utc_now(now, sizeof now);
-    strbuf_printf(&b, "# persona script saved %s from workspace %s\n# run: persona -f %s\n",
+    strbuf_printf(&b, "# persona script saved %s from workspace %s\n# run: persona -f %s\n"
+                      "# commands that write files carry 'force': a replay writes them again\n",
                   now, c->db_path ? c->db_path : "", path);
     int n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
-        strbuf_printf(&b, "%s\n", (const char *)sqlite3_column_text(st, 0));
+        const char *line = (const char *)sqlite3_column_text(st, 0);
+        strbuf_printf(&b, "%s%s\n", line, needs_force(line) ? " force" : "");
         n++;
     }
     sqlite3_finalize(st);
-    int rc = write_file_atomic(c, "history save", path, b.buf, b.len, 1);
+    int rc = write_file_atomic(c, "history save", path, b.buf, b.len, force);
     strbuf_free(&b);
     if (rc)
         return -1;
@@ -66,6 +88,7 @@ static int history_save(ctx *c, const char *path)
 
 static const struct cmd_option history_options[] = {
     {"limit", "50", "how many of the latest commands to list"},
+    {"force", CMD_FLAG, "save: replace an existing file"},
     {NULL},
 };
 
@@ -74,7 +97,7 @@ static int history_exec(ctx *c, const struct cmd_args *a)
     if (a->argc >= 1) {
         if (strcmp(a->argv[0], "save") != 0 || a->argc != 2)
             return ctx_error(c, "history: expected 'history' or 'history save FILE'");
-        return history_save(c, a->argv[1]);
+        return history_save(c, a->argv[1], cmd_opt_given(a, "force"));
     }
     int64_t limit;
     if (cmd_opt_int(c, a, "limit", &limit))
@@ -100,7 +123,7 @@ static int history_exec(ctx *c, const struct cmd_args *a)
 
 const struct cmd_entry cmd_history_entry = {
     .name = "history",
-    .usage = "history [limit=N] | history save FILE",
+    .usage = "history [limit=N] | history save FILE [force]",
     .summary = "list the command log, or save the commands that rebuild this workspace as a script",
     .example = "history save rebuild.persona",
     .min_args = 0,

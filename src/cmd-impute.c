@@ -226,8 +226,8 @@ static int flag_open(ctx *c, const struct clean_table *t, const char *col, struc
     if (clean_add_flag_column(c, t, f->name, &f->added))
         return -1;
     char *zero = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = 0", t->name, f->name);
-    char *set = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = 1 WHERE rowid = ?", t->name, f->name);
-    char *get = sqlite3_mprintf("SELECT \"%w\" FROM \"%w\" WHERE rowid = ?", f->name, t->name);
+    char *set = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = 1 WHERE %s = ?", t->name, f->name, t->rowid);
+    char *get = sqlite3_mprintf("SELECT \"%w\" FROM \"%w\" WHERE %s = ?", f->name, t->name, t->rowid);
     int rc = (f->added && exec_sql(c, "impute", zero)) || prepare_sql(c, "impute", set, &f->set) ||
              prepare_sql(c, "impute", get, &f->get);
     sqlite3_free(zero);

@@ -1,4 +1,5 @@
 /* cmd-load.c — the `load` command: options in, loader run, summary out. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,16 +68,18 @@ static int parse_rejects(ctx *c, const char *v, double *fraction, long long *cou
         return 0;
     }
     double x = strtod(v, &end);
-    if (end != v && x >= 0 && strcmp(end, "%") == 0) {
+    /* a percentage above 100 or a count beyond any file is a mistake, and a value
+     * past long long's range (1e400 is infinity) cannot even be converted */
+    if (end != v && isfinite(x) && x >= 0 && x <= 100 && strcmp(end, "%") == 0) {
         *fraction = x / 100.0;
         return 0;
     }
-    if (end != v && *end == '\0' && x >= 0 && x == (long long)x) {
+    if (end != v && *end == '\0' && isfinite(x) && x >= 0 && x <= 1e15 && x == floor(x)) {
         *fraction = 1.0;
         *count = (long long)x;
         return 0;
     }
-    return ctx_error(c, "load: rejects=%s: expected a count, a percentage (1%%) or all", v);
+    return ctx_error(c, "load: rejects=%s: expected a count (0 to 10^15), a percentage (0%% to 100%%) or all", v);
 }
 
 static const char *delimiter_name(int d)

@@ -125,8 +125,8 @@ static int write_flags(ctx *c, struct audit *au, const struct clean_table *t, co
     if (clean_add_flag_column(c, t, flag, &added))
         return -1;
     sqlite3_stmt *set = NULL, *get = NULL;
-    char *sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = ? WHERE rowid = ?", t->name, flag);
-    char *sql2 = sqlite3_mprintf("SELECT \"%w\" FROM \"%w\" WHERE rowid = ?", flag, t->name);
+    char *sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = ? WHERE %s = ?", t->name, flag, t->rowid);
+    char *sql2 = sqlite3_mprintf("SELECT \"%w\" FROM \"%w\" WHERE %s = ?", flag, t->name, t->rowid);
     int rc = prepare_sql(c, "outliers", sql, &set) || prepare_sql(c, "outliers", sql2, &get) ? -1 : 0;
     sqlite3_free(sql);
     sqlite3_free(sql2);

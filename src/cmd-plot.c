@@ -30,6 +30,7 @@ enum { MAX_GROUPS = 12 };
 
 static const struct cmd_option plot_options[] = {
     {"out", NULL, "a .png or .svg file to draw into; without it the plot is text on stdout"},
+    {"force", CMD_FLAG, "out=: replace an existing file"},
     {"width", NULL, "width: pixels for a file (1000), characters for text (the terminal's, else 80)"},
     {"height", NULL, "height: pixels for a file (650), lines for text (the terminal's, else 25)"},
     {"title", NULL, "the plot's title"},
@@ -1065,7 +1066,7 @@ struct ci_axis {
 };
 
 static const char ci_usage[] = "plot ci TABLE variant=COL metric=COL [control=VALUE] [by=COL] "
-                               "[lift=relative|absolute] [out=FILE.png|FILE.svg] (and abtest's options)";
+                               "[lift=relative|absolute] [out=FILE.png|FILE.svg] [force] (and abtest's options)";
 
 /* The rows of the plot, top to bottom: the segments in order, within each the
  * variants against control; a blank row's height between segments when each has
@@ -1337,11 +1338,12 @@ static int plot_exec(ctx *c, const struct cmd_args *a)
 
 const struct cmd_entry cmd_plot_entry = {
     .name = "plot",
-    .usage = "plot pca|scatter|elbow|silhouette|kdist|hist|bar|dendrogram|ci … [out=FILE.png|FILE.svg]",
+    .usage = "plot pca|scatter|elbow|silhouette|kdist|hist|bar|dendrogram|ci … [out=FILE.png|FILE.svg] [force]",
     .summary = "draw a plot with gnuplot: to a PNG or SVG file, or as text on stdout",
     .example = "plot pca cust_pca color=cust_k5 out=segments.png",
     .min_args = 1,
     .max_args = 2,
     .options = plot_options,
+    .flags = CMD_WRITES_FILE,
     .exec = plot_exec,
 };

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "cmd.h"
 #include "profile.h"
 #include "rfm.h"
@@ -29,6 +31,7 @@ static const struct cmd_option profile_options[] = {
     {"asof", NULL, "build: the date recency and event windows count back from; default: the day after the "
                    "latest order or event"},
     {"from", "profiles", "card: the profiles table to read"},
+    {"replace", CMD_FLAG, "build: replace an existing profiles table (undo brings it back)"},
     {NULL},
 };
 
@@ -55,6 +58,8 @@ static int profile_build_exec(ctx *c, const struct cmd_args *a)
     };
     if (a->argc > 1)
         return ctx_error(c, "profile build: unexpected '%s'; options are key=value", a->argv[1]);
+    if (refuse_overwrite(c, "profile build", o.out, cmd_opt_given(a, "replace")))
+        return -1;
     struct profile_report rep;
     if (profile_build(c, &o, &rep))
         return -1;
@@ -113,7 +118,7 @@ static int profile_exec(ctx *c, const struct cmd_args *a)
 
 const struct cmd_entry cmd_profile_entry = {
     .name = "profile",
-    .usage = "profile build [customers=T] [orders=T] [events=T] [key=COL] [email=COL] … | profile KEY|EMAIL",
+    .usage = "profile build [customers=T] [orders=T] [events=T] [key=COL] [email=COL] … [replace] | profile KEY|EMAIL",
     .summary = "build one profile per customer (attributes, orders, events, consent, RFM), or show one "
                "customer's card",
     .example = "profile build customers=customers orders=orders events=events",
@@ -138,6 +143,7 @@ static const struct cmd_option rfm_options[] = {
                    "after the last purchase"},
     {"include_cancelled", CMD_FLAG, "keep cancellations (C-numbered invoices, cancelled/refunded status) and "
                                     "negative amounts"},
+    {"replace", CMD_FLAG, "replace an existing result table (undo brings it back)"},
     {NULL},
 };
 
@@ -160,8 +166,10 @@ static int rfm_exec(ctx *c, const struct cmd_args *a)
         return ctx_error(c, "rfm: expected 'rfm ORDERS [as NAME]'; usage: %s", a->entry->usage);
     if (require_relation(c, "rfm", o.orders, 1))
         return -1;
-    if (is_internal_name(o.out) || strcmp(o.out, o.orders) == 0)
+    if (is_internal_name(o.out) || sqlite3_stricmp(o.out, o.orders) == 0)
         return ctx_error(c, "rfm: as %s: choose another name for the result", o.out);
+    if (refuse_overwrite(c, "rfm", o.out, cmd_opt_given(a, "replace")))
+        return -1;
     struct rfm_report rep;
     if (rfm_run(c, &o, &rep))
         return -1;
@@ -198,7 +206,7 @@ static int rfm_exec(ctx *c, const struct cmd_args *a)
 const struct cmd_entry cmd_rfm_entry = {
     .name = "rfm",
     .usage = "rfm ORDERS [customer=COL] [date=COL] [amount=EXPR] [order=COL] [where=EXPR] [asof=DATE] "
-             "[include_cancelled] [as NAME]",
+             "[include_cancelled] [as NAME] [replace]",
     .summary = "recency, frequency and monetary quintile scores (1-5) and the standard segment per customer",
     .example = "rfm orders customer=customer_id date=order_date amount=amount order=order_id",
     .min_args = 1,

@@ -33,6 +33,9 @@ enum cmd_flags {
     CMD_NOLOG = 1 << 3,     /* not logged at all */
     CMD_PAIRS = 1 << 4,     /* takes COL=VALUE words: a key=value word whose key is not
                                exactly an option's is a positional argument */
+    CMD_WRITES_FILE = 1 << 5, /* writes a file that its `force` flag may replace: `history
+                               save` adds force, so a saved script replays over the files
+                               its earlier run wrote */
 };
 
 struct cmd_args;

@@ -132,6 +132,17 @@ static int choose_columns(struct dedupe *d)
         }
         d->key_col = xstrdup(k);
     }
+    if (!d->key_col) {
+        /* a column called rowid hides the row number: key the records by the name
+         * that still reaches it, so review and merge find the same rows */
+        const char *rowid = rowid_alias(c, "dedupe", d->o->table);
+        if (!rowid) {
+            rc = -1;
+            goto out;
+        }
+        if (strcmp(rowid, "rowid") != 0)
+            d->key_col = xstrdup(rowid);
+    }
     if (d->o->on) {
         char *list = xstrdup(d->o->on);
         for (char *save = NULL, *item = strtok_r(list, ",", &save); item && !rc;

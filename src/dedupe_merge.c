@@ -20,6 +20,7 @@ struct merge {
     ctx *c;
     const struct merge_options *o;
     struct merge_report *rep;
+    const char *rowid;      /* the name that reaches the table's rowid (rowid_alias()) */
     int ncols, key_col;     /* key_col: index of the key among the columns, -1 rowid */
     char **cols;
     sqlite3_stmt *update_cell, *delete_row, *audit;
@@ -173,7 +174,7 @@ static int read_groups(struct merge *m, const char *clusters, const char *key_co
                        int64_t *ngroups, int64_t *nmembers)
 {
     struct strbuf q = {0};
-    strbuf_puts(&q, "SELECT t.rowid, ");
+    strbuf_printf(&q, "SELECT t.%s, ", m->rowid);
     if (m->o->recent) {
         strbuf_puts(&q, "julianday(t.");
         strbuf_put_ident(&q, m->o->recent);
@@ -191,8 +192,11 @@ static int read_groups(struct merge *m, const char *clusters, const char *key_co
     strbuf_puts(&q, " c JOIN ");
     strbuf_put_ident(&q, m->o->table);
     strbuf_puts(&q, " t ON t.");
-    strbuf_put_ident(&q, key_col ? key_col : "rowid");
-    strbuf_puts(&q, " = c.key ORDER BY c.cluster_id, t.rowid");
+    if (key_col)
+        strbuf_put_ident(&q, key_col);
+    else
+        strbuf_puts(&q, m->rowid);
+    strbuf_printf(&q, " = c.key ORDER BY c.cluster_id, t.%s", m->rowid);
     sqlite3_stmt *st;
     int rc = prepare_sql(m->c, "dedupe merge", strbuf_str(&q), &st);
     strbuf_free(&q);
@@ -247,7 +251,9 @@ int dedupe_merge(ctx *c, const struct merge_options *o, struct merge_report *rep
     sqlite3_finalize(st);
     struct merge m = {.c = c, .o = o, .rep = rep, .key_col = -1};
     int rc = 0;
-    if (!clusters)
+    if (!(m.rowid = rowid_alias(c, "dedupe merge", o->table)))
+        rc = -1;
+    else if (!clusters)
         rc = ctx_error(c, "dedupe merge: no dedupe results for %s; run 'dedupe %s' first", o->table, o->table);
     else if (!table_exists(c, clusters))
         rc = ctx_error(c, "dedupe merge: %s is gone; run 'dedupe %s' again", clusters, o->table);
@@ -291,13 +297,13 @@ int dedupe_merge(ctx *c, const struct merge_options *o, struct merge_report *rep
         sqlite3_free(sql);
     }
     if (rc == 0) {
-        sql = sqlite3_mprintf("DELETE FROM \"%w\" WHERE rowid = ?", o->table);
+        sql = sqlite3_mprintf("DELETE FROM \"%w\" WHERE %s = ?", o->table, m.rowid);
         rc = prepare_sql(c, "dedupe merge", sql, &m.delete_row);
         sqlite3_free(sql);
     }
     m.update = xcalloc((size_t)(m.ncols ? m.ncols : 1), sizeof *m.update);
     for (int j = 0; j < m.ncols && rc == 0; j++) {
-        sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = ? WHERE rowid = ?", o->table, m.cols[j]);
+        sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = ? WHERE %s = ?", o->table, m.cols[j], m.rowid);
         rc = prepare_sql(c, "dedupe merge", sql, &m.update[j]);
         sqlite3_free(sql);
     }

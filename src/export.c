@@ -670,18 +670,8 @@ static void error_text(int err, char *buf, size_t size)
  * folder, the workspace itself. */
 static int check_target(ctx *c, const struct export_options *o, const char *manifest)
 {
-    struct stat st, ws;
-    if (stat(o->path, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return ctx_error(c, "export: %s: is a directory", o->path);
-        if (c->db_path && stat(c->db_path, &ws) == 0 && ws.st_dev == st.st_dev && ws.st_ino == st.st_ino)
-            return ctx_error(c, "export: %s: is the workspace itself", o->path);
-        if (!o->force)
-            return ctx_error(c, "export: %s: already exists (add 'force' to replace it)", o->path);
-    }
-    if (stat(manifest, &st) == 0 && !o->force)
-        return ctx_error(c, "export: %s: already exists (add 'force' to replace it)", manifest);
-    return 0;
+    return output_target_check(c, "export", o->path, o->force) ||
+           output_target_check(c, "export", manifest, o->force) ? -1 : 0;
 }
 
 static int settle_options(ctx *c, const struct export_options *o, struct plan *p, struct export_report *rep)

@@ -48,16 +48,68 @@ int read_text_file(ctx *c, const char *what, const char *path, struct strbuf *ou
     return 0;
 }
 
-int write_file_atomic(ctx *c, const char *what, const char *path, const char *data, size_t len,
-                      int overwrite)
+/* The canonical path of a file that may not exist yet: its folder's realpath and its
+ * name, malloc'ed; NULL when the folder cannot be resolved. */
+static char *canonical_path(const char *path)
+{
+    char *copy = xstrdup(path);
+    char *slash = strrchr(copy, '/');
+    const char *dir = slash ? (slash == copy ? "/" : copy) : ".";
+    const char *name = slash ? slash + 1 : copy;
+    if (slash)
+        *slash = '\0';
+    char *real = realpath(dir, NULL);
+    char *out = NULL;
+    if (real) {
+        size_t n = strlen(real) + strlen(name) + 2;
+        out = xmalloc(n);
+        snprintf(out, n, "%s/%s", strcmp(real, "/") == 0 ? "" : real, name);
+    }
+    free(real);
+    free(copy);
+    return out;
+}
+
+/* Whether path names the workspace file or its -wal, -shm or -journal file. */
+static int is_workspace_file(ctx *c, const char *path)
+{
+    if (!c->db_path || strcmp(c->db_path, ":memory:") == 0 || !*c->db_path)
+        return 0;
+    char *target = canonical_path(path), *db = canonical_path(c->db_path);
+    int same = 0;
+    if (target && db) {
+        static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+        size_t n = strlen(db);
+        for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0] && !same; i++)
+            same = strncmp(target, db, n) == 0 && strcmp(target + n, suffixes[i]) == 0;
+    }
+    struct stat a, b;
+    if (!same && stat(path, &a) == 0 && stat(c->db_path, &b) == 0)
+        same = a.st_dev == b.st_dev && a.st_ino == b.st_ino;     /* a link to it */
+    free(target);
+    free(db);
+    return same;
+}
+
+int output_target_check(ctx *c, const char *what, const char *path, int force)
 {
     struct stat st;
+    if (is_workspace_file(c, path))
+        return ctx_error(c, "%s: %s: is the workspace's own file; choose another path", what, path);
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
             return ctx_error(c, "%s: %s: is a directory", what, path);
-        if (!overwrite)
+        if (!force)
             return ctx_error(c, "%s: %s: already exists (add 'force' to replace it)", what, path);
     }
+    return 0;
+}
+
+int write_file_atomic(ctx *c, const char *what, const char *path, const char *data, size_t len,
+                      int overwrite)
+{
+    if (output_target_check(c, what, path, overwrite))
+        return -1;
     struct strbuf tmp = {0};
     strbuf_printf(&tmp, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp.buf);

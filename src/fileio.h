@@ -18,4 +18,9 @@ int read_text_file(ctx *c, const char *what, const char *path, struct strbuf *ou
 int write_file_atomic(ctx *c, const char *what, const char *path, const char *data, size_t len,
                       int overwrite);
 
+/* The one rule for every command that writes a file: a folder, the workspace
+ * itself or one of its -wal, -shm and -journal files are refused always; an
+ * existing file is refused unless force is set.  Errors read "what: PATH: …". */
+int output_target_check(ctx *c, const char *what, const char *path, int force);
+
 #endif

@@ -287,7 +287,9 @@ static int read_number(const char *s, size_t len, struct written_number *w, char
             i++;    /* no-break space */
         } else if (!strchr(" \t-./()", ch)) {
             const char *rest = s + i;
-            if (ch == 'x' || ch == 'X' || ch == '#' || strncmp(rest, "ext", 3) == 0 || strncmp(rest, "Ext", 3) == 0)
+            /* the value is len bytes, not a C string: compare no further than it goes */
+            int ext = len - i >= 3 && (memcmp(rest, "ext", 3) == 0 || memcmp(rest, "Ext", 3) == 0);
+            if (ch == 'x' || ch == 'X' || ch == '#' || ext)
                 snprintf(why, whylen, "has an extension (%.*s), which E.164 has no place for", (int)(len - i), rest);
             else if (ch >= 0x80)
                 snprintf(why, whylen, "unexpected character in a phone number");

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "gnuplot.h"
 #include "sink.h"
 
@@ -58,6 +59,8 @@ int plot_target_open(ctx *c, const struct cmd_args *a, struct plot_target *t)
         return size_option(c, a, "width", cols, 20, 1000, &t->width) ||
                size_option(c, a, "height", rows, 8, 1000, &t->height);
     }
+    if (output_target_check(c, cmd, t->path, cmd_opt_given(a, "force")))
+        return -1;
     if (ends_with(t->path, ".png")) {
         t->kind = PLOT_PNG;
         t->terminal = "pngcairo";

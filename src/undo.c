@@ -158,9 +158,15 @@ static char *copy_columns(ctx *c, const char *table)
         return NULL;
     struct strbuf b = {0};
     while (sqlite3_step(st) == SQLITE_ROW) {
-        if (b.len == 0 && sqlite3_column_int(st, 1) == 0)
-            strbuf_puts(&b, "rowid, ");
-        else if (b.len > 0)
+        if (b.len == 0 && sqlite3_column_int(st, 1) == 0) {
+            const char *rowid = rowid_alias(c, "undo", table);
+            if (!rowid) {
+                sqlite3_finalize(st);
+                strbuf_free(&b);
+                return NULL;
+            }
+            strbuf_printf(&b, "%s, ", rowid);
+        } else if (b.len > 0)
             strbuf_puts(&b, ", ");
         strbuf_put_ident(&b, (const char *)sqlite3_column_text(st, 0));
     }
@@ -434,15 +440,20 @@ static int restore_cells(ctx *c, int64_t id, const char *table)
         return -1;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
+    const char *rowid = rowid_alias(c, "undo", table);
+    if (!rowid) {
+        sqlite3_finalize(st);
+        return -1;
+    }
     struct strbuf b = {0};
     while (sqlite3_step(st) == SQLITE_ROW) {
         char *sql = sqlite3_mprintf(
             "UPDATE \"%w\" SET \"%w\" = (SELECT old_value FROM _persona_changes WHERE id = "
             "(SELECT min(id) FROM _persona_changes WHERE command_id=%lld AND table_name=%Q AND column_name=%Q "
-            "AND row_id=\"%w\".rowid)) WHERE rowid IN (SELECT row_id FROM _persona_changes "
+            "AND row_id=\"%w\".%s)) WHERE %s IN (SELECT row_id FROM _persona_changes "
             "WHERE command_id=%lld AND table_name=%Q AND column_name=%Q);\n",
             table, (const char *)sqlite3_column_text(st, 0), (long long)id, table,
-            (const char *)sqlite3_column_text(st, 0), table, (long long)id, table,
+            (const char *)sqlite3_column_text(st, 0), table, rowid, rowid, (long long)id, table,
             (const char *)sqlite3_column_text(st, 0));
         strbuf_puts(&b, sql);
         sqlite3_free(sql);

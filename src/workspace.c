@@ -280,6 +280,18 @@ static int schema_has(ctx *c, const char *name, const char *types)
 int table_exists(ctx *c, const char *name) { return schema_has(c, name, "'table'"); }
 int relation_exists(ctx *c, const char *name) { return schema_has(c, name, "'table','view'"); }
 
+const char *rowid_alias(ctx *c, const char *cmd, const char *table)
+{
+    static const char *const names[] = {"rowid", "oid", "_rowid_"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (query_int(c, "SELECT count(*) FROM pragma_table_xinfo(%Q) WHERE name = %Q COLLATE NOCASE", table,
+                      names[i]) == 0)
+            return names[i];
+    ctx_error(c, "%s: '%s' has columns named rowid, oid and _rowid_, which hide the row numbers it needs; "
+                 "rename one (sql ALTER TABLE \"%s\" RENAME COLUMN rowid TO row_id)", cmd, table, table);
+    return NULL;
+}
+
 char *table_key_column(ctx *c, const char *table)
 {
     sqlite3_stmt *st;
@@ -341,6 +353,14 @@ void free_names(char **names, int n)
     for (int i = 0; i < n; i++)
         free(names[i]);
     free(names);
+}
+
+int refuse_overwrite(ctx *c, const char *cmd, const char *name, int replace)
+{
+    if (replace || !relation_exists(c, name))
+        return 0;
+    return ctx_error(c, "%s: table '%s' already exists; add 'replace' to build over it (undo brings it back) "
+                        "or 'as NAME' for another name", cmd, name);
 }
 
 int require_relation(ctx *c, const char *cmd, const char *name, int views)

@@ -42,6 +42,12 @@ int is_internal_name(const char *name);
 int table_exists(ctx *c, const char *name);
 int relation_exists(ctx *c, const char *name);
 
+/* The name that reaches a table's rowid: "rowid", else "oid", else "_rowid_" — a
+ * column of the same name hides it, and writing by a hidden rowid would write by
+ * the user's column instead.  NULL with c->err ("CMD: …") when all three are
+ * columns.  A static string. */
+const char *rowid_alias(ctx *c, const char *cmd, const char *table);
+
 /* The key column recorded for a table, malloc'ed, or NULL (rowid). */
 char *table_key_column(ctx *c, const char *table);
 
@@ -60,6 +66,11 @@ int64_t query_int(ctx *c, const char *fmt, ...);
 void utc_now(char *buf, int size);
 
 
+
+/* The one rule for commands that write a named table: an existing table or view
+ * of that name is an error unless replace is set ("CMD: table 'x' already exists;
+ * add 'replace' …").  Returns 0 or -1. */
+int refuse_overwrite(ctx *c, const char *cmd, const char *name, int replace);
 
 /* Checks that a user table (or view, with views) called name exists; otherwise sets
  * "CMD: no table named 'x' (did you mean 'y'?)" and returns -1. */
