@@ -116,6 +116,8 @@ static void write_summary(ctx *c, const struct load_options *o, const struct loa
                      col->type.ambiguous ? " (ambiguous: no day above 12)" : "");
         else if (t == TYPE_NULL)
             snprintf(note, sizeof note, "every value blank");
+        else if (col->type.kept_text)
+            snprintf(note, sizeof note, "text: %s", col->type.kept_text);
         if (col->renamed)
             snprintf(note + strlen(note), sizeof note - strlen(note), "%srenamed to be unique",
                      note[0] ? "; " : "");

@@ -396,6 +396,12 @@ void type_infer_add(struct type_infer *t, const char *s, size_t len)
     struct date_value dv;
     unsigned types = classify(p, end, t->candidates, &dv);
     t->candidates &= types;
+    if ((types & NUMBER_BITS) == BIT(TYPE_REAL)) {
+        if (memchr(p, 'e', (size_t)(end - p)) || memchr(p, 'E', (size_t)(end - p)))
+            t->exponent_reals++;
+        else
+            t->plain_reals++;
+    }
     if (types & DATE_BITS) {
         t->date_forms &= dv.forms;
         if (dv.forms & DM_FORMS)
@@ -437,11 +443,61 @@ struct inferred type_infer_result(const struct type_infer *t)
         r.type = TYPE_NULL;
     else if (c & BIT(TYPE_INTEGER))
         r.type = TYPE_INTEGER;
+    else if ((c & BIT(TYPE_REAL)) && t->exponent_reals > 0 && t->plain_reals == 0 &&
+             t->exponent_reals < t->values)
+        r.kept_text = "integers and exponent forms: identifiers a spreadsheet rewrote";
     else if (c & BIT(TYPE_REAL))
         r.type = TYPE_REAL;
     else if ((c & DATE_BITS) && resolve_form(t, &r))
         r.type = (c & BIT(TYPE_DATE)) ? TYPE_DATE : TYPE_DATETIME;
     return r;
+}
+
+/* Whether word is one of the n words. */
+static const char *word_in(const char *word, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(word, words[i]) == 0)
+            return words[i];
+    return NULL;
+}
+
+const char *identifier_column_name(const char *name)
+{
+    static const char *const words[] = {
+        "phone", "telephone", "tel", "mobile", "cell", "cellphone", "fax", "msisdn", "whatsapp",
+        "zip", "zipcode", "postcode", "postal", "plz", "cep", "pincode",
+        "account", "iban", "bic", "swift", "ssn", "nin", "passport", "vat", "ein", "tin",
+        "ean", "upc", "gtin", "isbn", "barcode",
+    };
+    /* what may follow the word and still name the identifier: "phone_number",
+     * "PostalCode", "account_no", "mobile2" */
+    static const char *const suffixes[] = {"number", "no", "nr", "num", "code", "id", "e164"};
+    char parts[8][32];
+    int nparts = 0;
+    size_t n = 0;
+    for (const char *p = name;; p++) {
+        int lower_to_upper = *p >= 'A' && *p <= 'Z' && p > name && p[-1] >= 'a' && p[-1] <= 'z';
+        int digit_after_letter = *p >= '0' && *p <= '9' && p > name && !(p[-1] >= '0' && p[-1] <= '9');
+        int ends = !*p || *p == '_' || *p == '-' || *p == ' ' || *p == '.' || lower_to_upper || digit_after_letter;
+        if (ends && n > 0) {
+            parts[nparts % 8][n] = '\0';
+            nparts++;
+            n = 0;
+        }
+        if (!*p)
+            break;
+        if (ends && !lower_to_upper && !digit_after_letter)
+            continue;
+        if (n < sizeof parts[0] - 1)
+            parts[nparts % 8][n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    }
+    int last = nparts - 1;
+    while (last > 0 && nparts - last < 8 &&
+           (word_in(parts[last % 8], suffixes, sizeof suffixes / sizeof suffixes[0]) ||
+            (parts[last % 8][0] >= '0' && parts[last % 8][0] <= '9')))
+        last--;
+    return last >= 0 && nparts - last <= 8 ? word_in(parts[last % 8], words, sizeof words / sizeof words[0]) : NULL;
 }
 
 /* The declared SQL type of a column type; a static string. */

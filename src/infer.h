@@ -17,7 +17,12 @@
  *    ambiguous.  Every value must be a real calendar date.  DATE and DATETIME values
  *    are stored as ISO text ("2021-03-14", "2021-03-14 08:26:00"); ISO input is kept
  *    byte for byte;
- *  - anything else, or a column mixing families, is TEXT, kept exactly. */
+ *  - a column of integers with values in exponent notation and no plain decimals
+ *    ("2262649", "7.73E+016") is identifiers a spreadsheet mangled: TEXT, so
+ *    no value is rewritten as a real;
+ *  - anything else, or a column mixing families, is TEXT, kept exactly.
+ * The loader also keeps as TEXT whatever its name says is an identifier
+ * (identifier_column_name()). */
 #ifndef PERSONA_INFER_H
 #define PERSONA_INFER_H
 
@@ -41,6 +46,8 @@ struct type_infer {
     unsigned date_forms;    /* bit set of (1u << enum date_form) still possible */
     unsigned date_seps;     /* separators seen in D/M/Y-M/D/Y values: 1 '/', 2 '-', 4 '.' */
     int has_time;           /* some date value carried a time */
+    int64_t exponent_reals; /* numbers written with an exponent (7.73E+016) */
+    int64_t plain_reals;    /* numbers with a decimal point and no exponent */
 };
 
 /* The decision for a column. */
@@ -48,6 +55,7 @@ struct inferred {
     enum col_type type;     /* TYPE_NULL when every cell was blank */
     enum date_form form;    /* DATE and DATETIME: how to read the values */
     int ambiguous;          /* D/M/Y vs M/D/Y was decided by the separator alone */
+    const char *kept_text;  /* why a column that reads as numbers is TEXT, or NULL */
 };
 
 void type_infer_init(struct type_infer *t);
@@ -56,6 +64,13 @@ void type_infer_init(struct type_infer *t);
 void type_infer_add(struct type_infer *t, const char *s, size_t len);
 
 struct inferred type_infer_result(const struct type_infer *t);
+
+/* The identifier a column name says its values are (phone, postcode, account,
+ * IBAN, …), as a static word, or NULL: such values are strings of characters, not
+ * quantities, and a numeric type would drop leading zeros and '+' from later
+ * values and refuse their cleaned forms.  Name parts split at '_', '-', blanks and
+ * lower-to-upper case changes ("PostalCode", "mobile_no"). */
+const char *identifier_column_name(const char *name);
 
 /* "INTEGER", "REAL", "DATE", "DATETIME", "TEXT" (TYPE_NULL declares as TEXT). */
 const char *col_type_name(enum col_type type);

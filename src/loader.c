@@ -188,6 +188,14 @@ static void decide_columns(const struct load_options *o, struct load_result *r, 
     for (int i = 0; i < r->ncols; i++)
         r->cols[i].nulls = p->infer[i].nulls;
     make_column_names(r, p->first, r->header);
+    /* identifiers stay text, every value as the file wrote it */
+    for (int i = 0; i < r->ncols; i++) {
+        struct inferred *t = &r->cols[i].type;
+        if ((t->type == TYPE_INTEGER || t->type == TYPE_REAL) && identifier_column_name(r->cols[i].name)) {
+            t->type = TYPE_TEXT;
+            t->kept_text = "its name says identifier";
+        }
+    }
 }
 
 static int check_key(ctx *c, const struct load_options *o, struct load_result *r)
