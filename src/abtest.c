@@ -903,10 +903,9 @@ static int segment_grouping(ctx *c, const struct ab_spec *spec, struct strbuf *o
             char *lit = sqlite3_mprintf("%Q", s.name);
             strbuf_printf(out, "%sCASE WHEN (", used++ ? " || " : "");
             if (same_table && unit_is_key) {
-                segment_filter_sql(&s, unit, out);
+                segment_filter_sql(c, &s, unit, out);
             } else {
-                strbuf_put_ident(out, unit);
-                strbuf_printf(out, " IN (%s)", s.definition);
+                segment_member_test(c, spec->table, unit, s.definition, out);
             }
             strbuf_printf(out, ") THEN %s || char(%d) ELSE '' END", lit, GROUP_SEP);
             sqlite3_free(lit);

@@ -7,6 +7,7 @@
 
 #include "browse.h"
 #include "cmdwords.h"
+#include "segment.h"
 #include "strbuf.h"
 #include "workspace.h"
 
@@ -40,11 +41,7 @@ static void add_segments(ctx *c, struct catalog *cat)
             continue;
         char *key = table_key_column(c, source);
         struct strbuf filter = {0};
-        if (key)
-            strbuf_put_ident(&filter, key);
-        else
-            strbuf_puts(&filter, "rowid");
-        strbuf_printf(&filter, " IN (%s)", definition);
+        segment_member_test(c, source, key ? key : "rowid", definition, &filter);
         add(cat, CATALOG_SEGMENT, name, query_int(c, "SELECT count(*) FROM (%s)", definition), source, strbuf_str(&filter));
         strbuf_free(&filter);
         free(key);

@@ -244,7 +244,7 @@ static int metrics_block(ctx *c, const struct segment *s, const char *key)
     strbuf_put_ident(&q, s->source);
     size_t all_len = q.len;
     strbuf_puts(&q, " WHERE ");
-    segment_filter_sql(s, key, &q);
+    segment_filter_sql(c, s, key, &q);
     sqlite3_stmt *all = NULL, *members = NULL;
     rc = n == 0 ? 0 : prepare_sql(c, "segment show", strbuf_str(&q), &members);
     if (rc == 0 && n) {
@@ -310,7 +310,7 @@ static int show_exec(ctx *c, const struct words *ws)
         strbuf_puts(&q, "SELECT * FROM ");
         strbuf_put_ident(&q, s.source);
         strbuf_puts(&q, " WHERE ");
-        segment_filter_sql(&s, key, &q);
+        segment_filter_sql(c, &s, key, &q);
         strbuf_puts(&q, " ORDER BY ");
         strbuf_put_ident(&q, key);
         sqlite3_stmt *st;

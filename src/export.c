@@ -386,7 +386,7 @@ static int consent_state(sqlite3_stmt *st, int i)
 
 /* ---- the query ---- */
 
-static void build_query(struct plan *p)
+static void build_query(ctx *c, struct plan *p)
 {
     struct strbuf *q = &p->query;
     strbuf_puts(q, "SELECT ");
@@ -401,7 +401,7 @@ static void build_query(struct plan *p)
     strbuf_put_ident(q, p->table);
     if (p->is_segment) {
         strbuf_puts(q, " WHERE ");
-        segment_filter_sql(&p->seg, p->key, q);
+        segment_filter_sql(c, &p->seg, p->key, q);
     }
     /* a fixed order, so the same export gives the same bytes */
     strbuf_puts(q, " ORDER BY ");
@@ -773,8 +773,23 @@ int export_run(ctx *c, const struct export_options *o, struct export_report *rep
     for (int i = 0; i < p.nout; i++)
         rep->hashed_columns += p.out[i].hashed;
     if (rc == 0) {
-        build_query(&p);
+        build_query(c, &p);
         rc = write_temp(c, o, &p, rep, &tmp);
+        if (rc == 0 && rep->rows == 0) {
+            /* an empty audience is never handed over silently: say why it is empty */
+            unlink(tmp.buf);
+            if (rep->candidates == 0 && p.is_segment)
+                rc = ctx_error(c, "export: %s: no row of %s is a member of the segment (%lld members by its "
+                                  "definition): nothing written", o->source, p.table,
+                               (long long)segment_count(c, "export", p.seg.definition));
+            else if (rep->candidates == 0)
+                rc = ctx_error(c, "export: %s has no rows: nothing written", o->source);
+            else
+                rc = ctx_error(c, "export: all %lld candidates were left out (consent denied %lld, consent unknown "
+                                  "%lld, no identifier %lld): nothing written", (long long)rep->candidates,
+                               (long long)rep->consent_denied, (long long)rep->consent_unknown,
+                               (long long)rep->no_identifier);
+        }
     }
     if (rc == 0) {
         manifest_json(c, o, &p, rep, &json);

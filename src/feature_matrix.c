@@ -578,16 +578,8 @@ static int choose_key(ctx *c, const struct feature_spec *s, struct feature_matri
         }
         free(key);
         m->key_column = xstrdup(cols[k]);
-        sqlite3_stmt *st;
-        char *sql = sqlite3_mprintf("SELECT type FROM pragma_table_info(%Q) WHERE cid=%d", s->table, k);
-        int rc = prepare_sql(c, s->cmd, sql, &st);
-        sqlite3_free(sql);
-        if (rc)
-            return -1;
-        const char *type = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-        m->key_type = xstrdup(type && *type ? type : "TEXT");
-        sqlite3_finalize(st);
-        m->key_is_text = sqlite3_stricmp(m->key_type, "INTEGER") != 0;
+        m->key_type = xstrdup(column_key_type(c, s->table, m->key_column));
+        m->key_is_text = strcmp(m->key_type, "INTEGER") != 0;
         return 0;
     }
     if (!table_exists(c, s->table))

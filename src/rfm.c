@@ -232,13 +232,15 @@ static int count_rows(ctx *c, const struct rfm_options *o, struct rfm_report *re
     return rc;
 }
 
-static int create_output(ctx *c, const struct rfm_options *o)
+static int create_output(ctx *c, const struct rfm_options *o, const struct rfm_report *rep)
 {
     if (table_exists(c, o->out) && undo_table_stashed(c, o->out))
         return -1;
+    /* the customer keeps the type of the orders' customer column: a cluster or a
+     * segment of this table then compares like with like */
     char *sql = sqlite3_mprintf(
-        "CREATE TABLE \"%w\" (customer, recency_days INTEGER, frequency INTEGER, monetary REAL, "
-        "r INTEGER, f INTEGER, m INTEGER, segment TEXT)", o->out);
+        "CREATE TABLE \"%w\" (customer %s, recency_days INTEGER, frequency INTEGER, monetary REAL, "
+        "r INTEGER, f INTEGER, m INTEGER, segment TEXT)", o->out, column_key_type(c, o->orders, rep->customer));
     int rc = exec_sql(c, "rfm", sql);
     sqlite3_free(sql);
     if (rc == 0)
@@ -278,7 +280,7 @@ int rfm_run(ctx *c, const struct rfm_options *o, struct rfm_report *rep)
     if (rep->rows == 0)
         return ctx_error(c, "rfm: no row of %s has a customer, a date and a non-negative amount%s", o->orders,
                          o->where ? " within where=" : "");
-    if (create_output(c, o))
+    if (create_output(c, o, rep))
         return -1;
     struct strbuf sql = {0};
     rfm_base_sql(c, o, rep, NULL, &sql);

@@ -126,7 +126,19 @@ static void dynamic_definition(const char *source, const char *key, const char *
     strbuf_printf(out, " WHERE %s", where);
 }
 
-void segment_filter_sql(const struct segment *s, const char *key, struct strbuf *out)
+void segment_member_test(ctx *c, const char *table, const char *key, const char *definition, struct strbuf *out)
+{
+    strbuf_put_ident(out, key);
+    if (strcmp(column_key_type(c, table, key), "INTEGER") == 0)
+        strbuf_printf(out, " IN (WITH m(k) AS (%s) SELECT CASE WHEN typeof(k) = 'text' AND "
+                           "CAST(CAST(k AS INTEGER) AS TEXT) = k THEN CAST(k AS INTEGER) ELSE k END FROM m)",
+                      definition);
+    else
+        strbuf_printf(out, " IN (WITH m(k) AS (%s) SELECT CASE WHEN typeof(k) IN ('integer', 'real') "
+                           "THEN CAST(k AS TEXT) ELSE k END FROM m)", definition);
+}
+
+void segment_filter_sql(ctx *c, const struct segment *s, const char *key, struct strbuf *out)
 {
     if (strcmp(s->kind, "dynamic") == 0) {
         struct strbuf prefix = {0};
@@ -139,8 +151,7 @@ void segment_filter_sql(const struct segment *s, const char *key, struct strbuf 
             return;
         }
     }
-    strbuf_put_ident(out, key);
-    strbuf_printf(out, " IN (%s)", s->definition);
+    segment_member_test(c, s->source, key, s->definition, out);
 }
 
 /* ---- new names ---- */
@@ -523,8 +534,7 @@ static int resolve_operand(void *arg, const char *name, struct strbuf *out, char
     if (rc == 0) {
         strbuf_put_ident(out, o->source);
         strbuf_putc(out, '.');
-        strbuf_put_ident(out, o->key);
-        strbuf_printf(out, " IN (%s)", s.definition);
+        segment_member_test(o->c, o->source, o->key, s.definition, out);
     }
     segment_free(&s);
     return rc;

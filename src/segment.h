@@ -46,8 +46,15 @@ int64_t segment_count(ctx *c, const char *cmd, const char *definition);
 
 /* Appends an SQL condition on the rows of the segment's source that holds for its
  * members: a dynamic segment's own condition (cheaper than a membership test: no
- * list of a million keys to build), else "key IN (definition)". */
-void segment_filter_sql(const struct segment *s, const char *key, struct strbuf *out);
+ * list of a million keys to build), else segment_member_test(). */
+void segment_filter_sql(ctx *c, const struct segment *s, const char *key, struct strbuf *out);
+
+/* Appends "key IN (…the definition's keys…)" for rows of table that compares like
+ * with like: the definition's keys are brought to the type of table's key
+ * (column_key_type()) — integers written as text become integers, integers become
+ * text — so a cluster result keyed by text finds rfm's integer customers, and text
+ * that is not an integer never matches an integer key (it is not cast to 0). */
+void segment_member_test(ctx *c, const char *table, const char *key, const char *definition, struct strbuf *out);
 
 /* segment define NAME where CONDITION from TABLE: checks the condition (a mistake is
  * reported with its column in the condition), creates the view and the segment. */

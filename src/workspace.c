@@ -1,6 +1,7 @@
 /* workspace.c — opening the workspace, the command log, and small SQL helpers. */
 #include "workspace.h"
 
+#include <ctype.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -290,6 +291,38 @@ const char *rowid_alias(ctx *c, const char *cmd, const char *table)
     ctx_error(c, "%s: '%s' has columns named rowid, oid and _rowid_, which hide the row numbers it needs; "
                  "rename one (sql ALTER TABLE \"%s\" RENAME COLUMN rowid TO row_id)", cmd, table, table);
     return NULL;
+}
+
+const char *column_key_type(ctx *c, const char *table, const char *column)
+{
+    if (!column || sqlite3_stricmp(column, "rowid") == 0 || sqlite3_stricmp(column, "oid") == 0 ||
+        sqlite3_stricmp(column, "_rowid_") == 0)
+        return "INTEGER";
+    sqlite3_stmt *st;
+    char *sql = sqlite3_mprintf("SELECT type FROM pragma_table_info(%Q) WHERE name = %Q COLLATE NOCASE", table, column);
+    char declared[64] = "";
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            snprintf(declared, sizeof declared, "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    sqlite3_free(sql);
+    /* SQLite's affinity rules, in their order: INT, then CHAR/CLOB/TEXT */
+    for (char *p = declared; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    if (strstr(declared, "INT"))
+        return "INTEGER";
+    if (strstr(declared, "CHAR") || strstr(declared, "CLOB") || strstr(declared, "TEXT"))
+        return "TEXT";
+    sql = sqlite3_mprintf("SELECT typeof(\"%w\") FROM \"%w\" WHERE \"%w\" IS NOT NULL LIMIT 1", column, table, column);
+    const char *type = "TEXT";
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "integer") == 0)
+            type = "INTEGER";
+        sqlite3_finalize(st);
+    }
+    sqlite3_free(sql);
+    return type;
 }
 
 char *table_key_column(ctx *c, const char *table)

@@ -48,6 +48,13 @@ int relation_exists(ctx *c, const char *name);
  * columns.  A static string. */
 const char *rowid_alias(ctx *c, const char *cmd, const char *table);
 
+/* The type a key column's values have, "INTEGER" or "TEXT" (a static string): its
+ * declared type where that gives INTEGER or TEXT affinity, else the storage class
+ * of its first value (an untyped column of whole numbers is INTEGER).  The rowid
+ * is INTEGER.  Derived tables declare their key with it, so that joins and
+ * membership tests compare integers with integers and text with text. */
+const char *column_key_type(ctx *c, const char *table, const char *column);
+
 /* The key column recorded for a table, malloc'ed, or NULL (rowid). */
 char *table_key_column(ctx *c, const char *table);
 
