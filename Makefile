@@ -112,7 +112,7 @@ $(B)/asan/tests/%: tests/unit/%.c $(SAN_CORE)
 	@$(if $(Q),echo "  TEST-SAN $@")
 	$(Q)$(SANCC) $(BASEFLAGS) $(SANFLAGS) -o $@ $< $(SAN_CORE) $(PKG_LIBS) -lcmocka -lpthread -lm
 
-samples/customers.csv samples/customers_truth.csv samples/orders.csv samples/events.csv samples/experiment.csv: samples/generate.c
+samples/customers.csv samples/customers_truth.csv samples/orders.csv samples/events.csv samples/experiment.csv samples/rates.csv: samples/generate.c
 	@mkdir -p build
 	$(CC) $(BASEFLAGS) -O2 -o $(B)/generate samples/generate.c -lm
 	cd samples && ../$(B)/generate

@@ -2954,6 +2954,29 @@ static long write_experiment(const exp_user *u)
 	return csv_close(&w);
 }
 
+/* The rates the orders were priced with: the value of one unit of each currency
+ * in US dollars (the inverse of per_usd), for `profile build rates=rates in=USD`. */
+static long write_rates(void)
+{
+	static const char *const header[] = {"currency", "rate"};
+	csv_writer w;
+	csv_open(&w, "rates.csv", header, COUNT(header));
+	long n = 0;
+	for (int i = 0; i < N_COUNTRIES; i++) {
+		int seen = 0;
+		for (int k = 0; k < i; k++)
+			seen |= strcmp(countries[k].currency, countries[i].currency) == 0;
+		if (seen)
+			continue;
+		csv_field(&w, countries[i].currency);
+		csv_fieldf(&w, "%.8g", 1.0 / countries[i].per_usd);
+		csv_end_row(&w);
+		n++;
+	}
+	csv_close(&w);
+	return n;
+}
+
 int main(void)
 {
 	day_2019_01_01 = days_from_civil(2019, 1, 1);
@@ -3006,12 +3029,14 @@ int main(void)
 	long n_orders = write_orders(&orders, &customers);
 	long n_events = write_events(&events, &customers);
 	long n_users = write_experiment(users);
+	long n_rates = write_rates();
 	printf("customers.csv        %6ld rows (%d people, %ld planted duplicate rows, %d households)\n",
 		n_customers, N_PERSONS, n_customers - N_PERSONS, N_HOUSEHOLDS);
 	printf("customers_truth.csv  %6ld rows\n", n_truth);
 	printf("orders.csv           %6ld rows\n", n_orders);
 	printf("events.csv           %6ld rows (%d sessions)\n", n_events, events.sessions);
 	printf("experiment.csv       %6ld rows\n", n_users);
+	printf("rates.csv            %6ld rows\n", n_rates);
 	if (phone_fallbacks)
 		printf("note: %d phone numbers fell outside the fiction ranges\n", phone_fallbacks);
 

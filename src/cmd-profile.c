@@ -10,7 +10,54 @@
 #include "sink.h"
 #include "workspace.h"
 
+/* ---- money: the options and report lines profile build and rfm share ---- */
+
+#define MONEY_OPTIONS                                                                                        \
+    {"currency", NULL, "the orders' currency column; default: detected (currency, currency_code, …); none: "   \
+                       "there is none"},                                                                      \
+    {"rates", NULL, "a table of currency, rate (one unit's value in the in= currency) and optionally date, "  \
+                    "to convert amounts in several currencies"},                                              \
+    {"in", NULL, "the currency to report amounts in (with rates=)"}
+
+static struct money_options money_options_from(const struct cmd_args *a)
+{
+    return (struct money_options){cmd_opt(a, "currency"), cmd_opt(a, "rates"), cmd_opt(a, "in")};
+}
+
+static void money_fields(ctx *c, const struct money_plan *p)
+{
+    char buf[512];
+    sink_field(c->out, "currency", p->currency[0] || p->in[0] ? cell_text(money_describe(p, buf, sizeof buf))
+                                                              : cell_text("(no currency column)"));
+}
+
 /* ---- profile ---- */
+
+/* Where every row of a fact table went, each row in one line, adding up to the
+ * table's rows: nothing drops out of a profile without a reason. */
+static void flow_fields(ctx *c, const char *what, const struct fact_flow *f, int orders, int gross)
+{
+    char key[96];
+#define FLOW(label, value)                                       \
+    do {                                                         \
+        snprintf(key, sizeof key, *(label) ? "%s %s" : "%s", what, (label)); \
+        sink_field(c->out, key, cell_int(value));                \
+    } while (0)
+    FLOW("", f->rows);
+    FLOW(orders ? "used: purchases" : "used", f->used);
+    if (orders && !gross)
+        FLOW("used: returns netted", f->netted);
+    FLOW("left out: no customer", f->no_customer);
+    FLOW("left out: not a customer of the table", f->unknown_customer);
+    FLOW(orders ? "left out: no date" : "left out: no time", f->no_date);
+    FLOW("left out: on or after asof", f->after_asof);
+    if (orders) {
+        FLOW("left out: no currency", f->no_currency);
+        FLOW("left out: no rate", f->no_rate);
+        FLOW(gross ? "left out: returns (gross)" : "left out: returns without a purchase", f->returns_left_out);
+    }
+#undef FLOW
+}
 
 static const struct cmd_option profile_options[] = {
     {"customers", "customers", "build: the customers table (one row per customer)"},
@@ -31,6 +78,8 @@ static const struct cmd_option profile_options[] = {
     {"asof", NULL, "build: the date recency and event windows count back from; default: the day after the "
                    "latest order or event"},
     {"from", "profiles", "card: the profiles table to read"},
+    {"gross", CMD_FLAG, "build: leave returns out of revenue instead of netting them"},
+    MONEY_OPTIONS,
     {"replace", CMD_FLAG, "build: replace an existing profiles table (undo brings it back)"},
     {NULL},
 };
@@ -55,6 +104,8 @@ static int profile_build_exec(ctx *c, const struct cmd_args *a)
         .event_type = cmd_opt(a, "event_type"),
         .asof = cmd_opt(a, "asof"),
         .out = cmd_opt(a, "from"),
+        .gross = cmd_opt_given(a, "gross"),
+        .money = money_options_from(a),
     };
     if (a->argc > 1)
         return ctx_error(c, "profile build: unexpected '%s'; options are key=value", a->argv[1]);
@@ -81,8 +132,9 @@ static int profile_build_exec(ctx *c, const struct cmd_args *a)
                  rep.order_date, rep.amount, rep.order_id[0] ? rep.order_id : "(rows)",
                  rep.category[0] ? rep.category : "(none)");
         sink_field(c->out, "orders mapping", cell_text(mapping));
+        money_fields(c, &rep.money);
         sink_field(c->out, "customers with orders", cell_int(rep.with_orders));
-        sink_field(c->out, "order rows left out", cell_int(rep.orders_left_out));
+        flow_fields(c, "order rows", &rep.orders, 1, o.gross);
     }
     sink_field(c->out, "events", cell_text(rep.event_customer[0] ? o.events ? o.events : "events" : NULL));
     if (rep.event_customer[0]) {
@@ -91,6 +143,7 @@ static int profile_build_exec(ctx *c, const struct cmd_args *a)
                  rep.event_type[0] ? rep.event_type : "(none)");
         sink_field(c->out, "events mapping", cell_text(mapping));
         sink_field(c->out, "customers with events", cell_int(rep.with_events));
+        flow_fields(c, "event rows", &rep.events, 0, 0);
         sink_field(c->out, "event types", cell_int(rep.event_types));
     }
     sink_field(c->out, "rfm", cell_text(rep.rfm[0] ? rep.rfm : NULL));
@@ -143,6 +196,9 @@ static const struct cmd_option rfm_options[] = {
                    "after the last purchase"},
     {"include_cancelled", CMD_FLAG, "keep cancellations (C-numbered invoices, cancelled/refunded status) and "
                                     "negative amounts"},
+    {"gross", CMD_FLAG, "leave returns and cancellations out instead of netting them from their customer's "
+                        "purchases"},
+    MONEY_OPTIONS,
     {"replace", CMD_FLAG, "replace an existing result table (undo brings it back)"},
     {NULL},
 };
@@ -159,6 +215,8 @@ static int rfm_exec(ctx *c, const struct cmd_args *a)
         .asof = cmd_opt(a, "asof"),
         .out = "rfm",
         .keep_cancelled = cmd_opt_given(a, "include_cancelled"),
+        .gross = cmd_opt_given(a, "gross"),
+        .money = money_options_from(a),
     };
     if (a->argc == 3 && strcmp(a->argv[1], "as") == 0)
         o.out = a->argv[2];
@@ -182,10 +240,27 @@ static int rfm_exec(ctx *c, const struct cmd_args *a)
     sink_field(c->out, "amount", cell_text(rep.amount));
     sink_field(c->out, "order", cell_text(rep.order[0] ? rep.order : "(each row)"));
     sink_field(c->out, "asof", cell_text(rep.asof));
+    money_fields(c, &rep.money);
+    if (o.gross || o.keep_cancelled) {
+        sink_field(c->out, "returns", cell_text(o.keep_cancelled ? "counted as they are (include_cancelled)"
+                                                                 : "left out (gross)"));
+    } else {
+        sink_field(c->out, "returns", cell_text("netted from their customer's purchases"));
+        sink_field(c->out, "returns netted", cell_int(rep.returns));
+        sink_field(c->out, "amount returned", cell_real(rep.returned));
+    }
     sink_field(c->out, "left out: no customer", cell_int(rep.no_customer));
     sink_field(c->out, "left out: no date", cell_int(rep.bad_date));
-    sink_field(c->out, "left out: cancelled", cell_int(rep.cancelled));
-    sink_field(c->out, "left out: negative amount", cell_int(rep.negative));
+    if (rep.money.currency[0])
+        sink_field(c->out, "left out: no currency", cell_int(rep.no_currency));
+    if (rep.money.rates[0])
+        sink_field(c->out, "left out: no rate", cell_int(rep.no_rate));
+    if (o.gross) {
+        sink_field(c->out, "left out: cancelled", cell_int(rep.cancelled));
+        sink_field(c->out, "left out: negative amount", cell_int(rep.negative));
+    } else if (!o.keep_cancelled) {
+        sink_field(c->out, "left out: returns without a purchase", cell_int(rep.returns_unmatched));
+    }
     if (o.where || o.asof)
         sink_field(c->out, "left out: where/asof", cell_int(rep.filtered));
     sink_record_end(c->out);
@@ -206,7 +281,7 @@ static int rfm_exec(ctx *c, const struct cmd_args *a)
 const struct cmd_entry cmd_rfm_entry = {
     .name = "rfm",
     .usage = "rfm ORDERS [customer=COL] [date=COL] [amount=EXPR] [order=COL] [where=EXPR] [asof=DATE] "
-             "[include_cancelled] [as NAME] [replace]",
+             "[include_cancelled] [gross] [currency=COL] [rates=TABLE in=CODE] [as NAME] [replace]",
     .summary = "recency, frequency and monetary quintile scores (1-5) and the standard segment per customer",
     .example = "rfm orders customer=customer_id date=order_date amount=amount order=order_id",
     .min_args = 1,

@@ -116,15 +116,25 @@ static void event_column(const char *type, struct strbuf *b)
 static int build_sql(ctx *c, const struct profile_options *o, struct profile_report *rep, const char *orders,
                      const char *events, struct rfm_options *ro, struct rfm_report *rr, struct strbuf *q)
 {
+    const char *key_type = column_key_type(c, o->customers, rep->key);
     int with = 0;
     if (orders) {
+        /* the orders' customers are brought to the customers' key type: a join of
+         * integers with text would drop every order silently */
         rfm_base_sql(c, ro, rr, rep->category[0] ? rep->category : NULL, q);
-        strbuf_puts(q, ", o AS (SELECT customer, count(DISTINCT ord) AS orders, round(sum(amount), 2) AS revenue, "
-                       "min(d) AS first_order, max(d) AS last_order FROM base WHERE why = 0 GROUP BY customer)");
-        if (rep->category[0])
-            strbuf_puts(q, ", cat AS (SELECT customer, extra AS category FROM (SELECT customer, extra, "
+        strbuf_puts(q, ", o AS (SELECT ");
+        key_cast_sql(key_type, "customer", q);
+        strbuf_printf(q, " AS customer, count(DISTINCT CASE WHEN why = 0 THEN ord END) AS orders, round(%s, 2) AS revenue, "
+                         "min(CASE WHEN why = 0 THEN d END) AS first_order, max(CASE WHEN why = 0 THEN d END) AS last_order "
+                         "FROM base WHERE %s GROUP BY 1 HAVING %s)",
+                      rfm_money_sql(ro), rfm_kept_rows(ro), RFM_HAS_PURCHASE);
+        if (rep->category[0]) {
+            strbuf_puts(q, ", cat AS (SELECT ");
+            key_cast_sql(key_type, "customer", q);
+            strbuf_puts(q, " AS customer, extra AS category FROM (SELECT customer, extra, "
                            "row_number() OVER (PARTITION BY customer ORDER BY count(*) DESC, sum(amount) DESC, extra) "
                            "AS rn FROM base WHERE why = 0 AND extra IS NOT NULL GROUP BY customer, extra) WHERE rn = 1)");
+        }
         with = 1;
     }
     char **types = NULL;
@@ -132,7 +142,10 @@ static int build_sql(ctx *c, const struct profile_options *o, struct profile_rep
     if (events) {
         strbuf_puts(q, with ? ", " : "WITH ");
         strbuf_puts(q, "e AS (SELECT ");
-        strbuf_put_ident(q, rep->event_customer);
+        struct strbuf col = {0};
+        strbuf_put_ident(&col, rep->event_customer);
+        key_cast_sql(key_type, strbuf_str(&col), q);
+        strbuf_free(&col);
         strbuf_puts(q, " AS customer, count(*) AS events_total, sum(julianday(");
         strbuf_put_ident(q, rep->event_time);
         strbuf_puts(q, ") >= julianday(:asof) - 7) AS events_7d, sum(julianday(");
@@ -248,7 +261,9 @@ static int build_sql(ctx *c, const struct profile_options *o, struct profile_rep
     if (rep->rfm[0]) {
         strbuf_puts(q, " LEFT JOIN ");
         strbuf_put_ident(q, rep->rfm);
-        strbuf_puts(q, " rfm ON rfm.customer = c.");
+        strbuf_puts(q, " rfm ON ");
+        key_cast_sql(key_type, "rfm.customer", q);
+        strbuf_puts(q, " = c.");
         strbuf_put_ident(q, rep->key);
     }
     for (int i = 0; i < ntypes; i++)
@@ -386,6 +401,10 @@ static int record_profile(ctx *c, const struct profile_options *o, const struct 
     return rc;
 }
 
+static int count_order_flow(ctx *c, const struct profile_options *o, struct profile_report *rep,
+                            const struct rfm_options *ro, const struct rfm_report *rr);
+static int count_event_flow(ctx *c, const struct profile_options *o, struct profile_report *rep, const char *events);
+
 int profile_build(ctx *c, const struct profile_options *o, struct profile_report *rep)
 {
     memset(rep, 0, sizeof *rep);
@@ -416,8 +435,12 @@ int profile_build(ctx *c, const struct profile_options *o, struct profile_report
         ro.date = o->order_date;
         ro.amount = o->amount;
         ro.order = o->order_id;
+        ro.gross = o->gross;
         if (rfm_choose_columns(c, &ro, &rr))
             return ctx_error_prefix(c, "profile build");
+        if (money_plan(c, "profile build", orders, NULL, &o->money, &rr.money))
+            return -1;
+        rep->money = rr.money;
         put(rep->order_date, sizeof rep->order_date, rr.date);
         put(rep->amount, sizeof rep->amount, rr.amount);
         put(rep->order_id, sizeof rep->order_id, rr.order);
@@ -485,12 +508,11 @@ int profile_build(ctx *c, const struct profile_options *o, struct profile_report
         sql = sqlite3_mprintf("SELECT count(*) FROM \"%w\" WHERE orders > 0", o->out);
         rep->with_orders = query_int_asof(c, sql, NULL);
         sqlite3_free(sql);
-        struct strbuf cq = {0};
-        rfm_base_sql(c, &ro, &rr, NULL, &cq);
-        strbuf_puts(&cq, " SELECT count(*) FROM base WHERE why <> 0");
-        rep->orders_left_out = query_int_asof(c, strbuf_str(&cq), rep->asof);
-        strbuf_free(&cq);
+        if (count_order_flow(c, o, rep, &ro, &rr))
+            return -1;
     }
+    if (events && count_event_flow(c, o, rep, events))
+        return -1;
     if (events) {
         sql = sqlite3_mprintf("SELECT count(*) FROM \"%w\" WHERE events_total > 0", o->out);
         rep->with_events = query_int_asof(c, sql, NULL);
@@ -509,6 +531,86 @@ int profile_build(ctx *c, const struct profile_options *o, struct profile_report
         sqlite3_free(sql);
     }
     return 0;
+}
+
+/* ---- conservation: where every fact row went ---- */
+
+/* Runs a query of one row of counts into out[0..n), with :asof bound. */
+static int query_counts(ctx *c, const char *sql, const char *asof, int64_t *const *out, int n)
+{
+    sqlite3_stmt *st;
+    if (prepare_sql(c, "profile build: counts", sql, &st))
+        return -1;
+    int i = sqlite3_bind_parameter_index(st, ":asof");
+    if (i)
+        sqlite3_bind_text(st, i, asof, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : ctx_sqlite_error(c, "profile build: counts");
+    for (int k = 0; rc == 0 && k < n; k++)
+        *out[k] = sqlite3_column_int64(st, k);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* "(KEYCAST(expr)) IN (SELECT key FROM customers)": whether a fact's customer is
+ * one of the customers, compared like with like. */
+static void known_customer_sql(ctx *c, const struct profile_options *o, const struct profile_report *rep,
+                               const char *expr, struct strbuf *q)
+{
+    strbuf_puts(q, "(");
+    key_cast_sql(column_key_type(c, o->customers, rep->key), expr, q);
+    strbuf_puts(q, ") IN (SELECT ");
+    strbuf_put_ident(q, rep->key);
+    strbuf_puts(q, " FROM ");
+    strbuf_put_ident(q, o->customers);
+    strbuf_puts(q, ")");
+}
+
+/* Counts where every order row went: each row lands in exactly one count. */
+static int count_order_flow(ctx *c, const struct profile_options *o, struct profile_report *rep,
+                            const struct rfm_options *ro, const struct rfm_report *rr)
+{
+    struct fact_flow *f = &rep->orders;
+    struct strbuf q = {0};
+    rfm_base_sql(c, ro, rr, NULL, &q);
+    strbuf_puts(&q, ", b AS (SELECT why, ");
+    known_customer_sql(c, o, rep, "customer", &q);
+    strbuf_puts(&q, " AS known, customer IN (SELECT customer FROM base WHERE why = 0) AS bought FROM base) "
+                    "SELECT count(*), coalesce(sum(why = 0 AND known), 0), ");
+    strbuf_puts(&q, ro->gross ? "0, coalesce(sum(why IN (4, 5) AND known), 0), "
+                              : "coalesce(sum(why IN (4, 5) AND known AND bought), 0), "
+                                "coalesce(sum(why IN (4, 5) AND known AND NOT bought), 0), ");
+    strbuf_puts(&q, "coalesce(sum(why = 1), 0), coalesce(sum(why = 2), 0), coalesce(sum(why IN (3, 6)), 0), "
+                    "coalesce(sum(why = 7), 0), coalesce(sum(why = 8), 0), "
+                    "coalesce(sum(why IN (0, 4, 5) AND NOT known), 0) FROM b");
+    int64_t *const out[] = {&f->rows, &f->used, &f->netted, &f->returns_left_out, &f->no_customer, &f->no_date,
+                            &f->after_asof, &f->no_currency, &f->no_rate, &f->unknown_customer};
+    int rc = query_counts(c, strbuf_str(&q), rep->asof, out, 10);
+    strbuf_free(&q);
+    return rc;
+}
+
+/* Counts where every event row went, as the profile's e CTE reads them. */
+static int count_event_flow(ctx *c, const struct profile_options *o, struct profile_report *rep, const char *events)
+{
+    struct fact_flow *f = &rep->events;
+    struct strbuf q = {0}, cust = {0}, t = {0};
+    strbuf_put_ident(&cust, rep->event_customer);
+    strbuf_put_ident(&t, rep->event_time);
+    const char *cu = strbuf_str(&cust), *tm = strbuf_str(&t);
+    strbuf_printf(&q, "SELECT count(*), coalesce(sum(%s IS NULL), 0), coalesce(sum(%s IS NOT NULL AND julianday(%s) "
+                      "IS NULL), 0), coalesce(sum(%s IS NOT NULL AND julianday(%s) >= julianday(:asof)), 0), "
+                      "coalesce(sum(ok AND NOT known), 0), coalesce(sum(ok AND known), 0) FROM (SELECT *, %s IS NOT NULL "
+                      "AND julianday(%s) < julianday(:asof) AS ok, ", cu, cu, tm, cu, tm, cu, tm);
+    known_customer_sql(c, o, rep, cu, &q);
+    strbuf_puts(&q, " AS known FROM ");
+    strbuf_put_ident(&q, events);
+    strbuf_puts(&q, ")");
+    int64_t *const out[] = {&f->rows, &f->no_customer, &f->no_date, &f->after_asof, &f->unknown_customer, &f->used};
+    int rc = query_counts(c, strbuf_str(&q), rep->asof, out, 6);
+    strbuf_free(&q);
+    strbuf_free(&cust);
+    strbuf_free(&t);
+    return rc;
 }
 
 /* ---- the card ---- */

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "ctx.h"
+#include "money.h"
 
 struct profile_options {
     const char *customers, *orders, *events, *rfm;  /* tables; NULL: none (rfm: "rfm" if present) */
@@ -32,6 +33,19 @@ struct profile_options {
     const char *event_customer, *event_time, *event_type;
     const char *asof;
     const char *out;                                /* "profiles" */
+    int gross;                                      /* returns left out, not netted */
+    struct money_options money;                     /* the orders' currency and rates */
+};
+
+/* Where every row of a fact table went: each row is counted once, so the counts add
+ * up to the table's rows (conservation, checked by the tests). */
+struct fact_flow {
+    int64_t rows;               /* the table's rows */
+    int64_t used;               /* orders: purchases; events: events counted */
+    int64_t netted;             /* orders: returns netted from their customer's purchases */
+    int64_t no_customer, no_date, after_asof, no_currency, no_rate;
+    int64_t returns_left_out;   /* gross: every return; net: returns with no purchase to net against */
+    int64_t unknown_customer;   /* the customer is not in the customers table */
 };
 
 /* What the build settled on and counted, for the summary. */
@@ -39,7 +53,9 @@ struct profile_report {
     char key[128], email[128], consent[128];
     char order_customer[128], order_date[128], amount[256], order_id[128], category[128];
     char event_customer[128], event_time[128], event_type[128], rfm[128], asof[16];
-    int64_t customers, with_orders, with_events, orders_left_out, event_types;
+    int64_t customers, with_orders, with_events, event_types;
+    struct fact_flow orders, events;
+    struct money_plan money;
     int64_t consent_yes, consent_no, consent_unknown;
 };
 

@@ -120,7 +120,9 @@ int rfm_choose_columns(ctx *c, const struct rfm_options *o, struct rfm_report *r
 }
 
 /* Why a row is left out: 0 it counts, 1 no customer, 2 no date, 3 outside where=,
- * 4 cancelled, 5 negative amount, 6 after the as-of date. */
+ * 6 after the as-of date, 7 no currency, 8 no rate; then 4 cancelled or returned
+ * and 5 negative amount, the returns.  What says "not this period" or "not
+ * readable" comes first, so a return after the as-of date is not netted. */
 static void why_expr(const struct rfm_options *o, const struct rfm_report *rep, int c_prefix, struct strbuf *b)
 {
     strbuf_puts(b, "CASE WHEN ");
@@ -132,6 +134,23 @@ static void why_expr(const struct rfm_options *o, const struct rfm_report *rep, 
     strbuf_puts(b, ") IS NULL THEN 2 ");
     if (o->where)
         strbuf_printf(b, "WHEN NOT coalesce((%s), 0) THEN 3 ", o->where);
+    if (o->asof) {
+        strbuf_puts(b, "WHEN date(");
+        strbuf_put_ident(b, rep->date);
+        strbuf_printf(b, ") >= %s THEN 6 ", "date(:asof)");
+    }
+    if (rep->money.currency[0]) {
+        strbuf_puts(b, "WHEN ");
+        money_missing_sql(&rep->money, b);
+        strbuf_puts(b, " THEN 7 ");
+    }
+    if (rep->money.rates[0]) {
+        strbuf_puts(b, "WHEN ");
+        money_amount_sql(&rep->money, rep->amount, rep->date, b);
+        strbuf_puts(b, " IS NULL AND (");
+        strbuf_puts(b, rep->amount);
+        strbuf_puts(b, ") IS NOT NULL THEN 8 ");
+    }
     if (!o->keep_cancelled) {
         if (c_prefix) {
             strbuf_puts(b, "WHEN ");
@@ -146,12 +165,19 @@ static void why_expr(const struct rfm_options *o, const struct rfm_report *rep, 
         }
         strbuf_printf(b, "WHEN (%s) < 0 THEN 5 ", rep->amount);
     }
-    if (o->asof) {
-        strbuf_puts(b, "WHEN date(");
-        strbuf_put_ident(b, rep->date);
-        strbuf_printf(b, ") >= %s THEN 6 ", "date(:asof)");
-    }
     strbuf_puts(b, "ELSE 0 END");
+}
+
+const char *rfm_kept_rows(const struct rfm_options *o)
+{
+    return o->gross ? "why = 0" : "why IN (0, 4, 5)";
+}
+
+const char *rfm_money_sql(const struct rfm_options *o)
+{
+    /* a return takes its amount off, whatever sign the file gave it */
+    return o->gross ? "sum(CASE WHEN why = 0 THEN amount END)"
+                    : "sum(CASE WHEN why = 0 THEN amount ELSE -abs(amount) END)";
 }
 
 /* Whether the order numbers mix plain numbers and C-numbers (cancellations). */
@@ -180,7 +206,9 @@ void rfm_base_sql(ctx *c, const struct rfm_options *o, const struct rfm_report *
     strbuf_put_ident(b, rep->customer);
     strbuf_puts(b, " AS customer, ");
     strbuf_put_ident(b, rep->date);
-    strbuf_printf(b, " AS d, (%s) AS amount, ", rep->amount);
+    strbuf_puts(b, " AS d, ");
+    money_amount_sql(&rep->money, rep->amount, rep->date, b);
+    strbuf_puts(b, " AS amount, ");
     if (rep->order[0])
         strbuf_put_ident(b, rep->order);
     else
@@ -214,21 +242,40 @@ static int count_rows(ctx *c, const struct rfm_options *o, struct rfm_report *re
     strbuf_puts(&sql, " SELECT why, count(*), date(max(CASE WHEN why = 0 THEN d END), '+1 day') FROM base GROUP BY why");
     sqlite3_stmt *st;
     int rc = prepare_bound(c, strbuf_str(&sql), rep->asof, &st);
-    strbuf_free(&sql);
-    if (rc)
+    if (rc) {
+        strbuf_free(&sql);
         return ctx_error_prefix(c, o->where ? "rfm: check where= and amount=" : "rfm: check amount=");
+    }
     int64_t *counts[] = {&rep->rows, &rep->no_customer, &rep->bad_date, &rep->filtered, &rep->cancelled,
-                         &rep->negative, &rep->filtered};
+                         &rep->negative, &rep->filtered, &rep->no_currency, &rep->no_rate};
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int why = sqlite3_column_int(st, 0);
-        *counts[why >= 0 && why <= 6 ? why : 3] += sqlite3_column_int64(st, 1);
+        *counts[why >= 0 && why <= 8 ? why : 3] += sqlite3_column_int64(st, 1);
         if (why == 0 && !o->asof && sqlite3_column_text(st, 2))
             put(rep->asof, sizeof rep->asof, (const char *)sqlite3_column_text(st, 2));
     }
     if (step != SQLITE_DONE)
         rc = ctx_sqlite_error(c, "rfm");
     sqlite3_finalize(st);
+    if (rc == 0 && !o->gross && rep->cancelled + rep->negative > 0) {
+        /* returns net out of the purchases of their customer; a return whose
+         * customer bought nothing here has nothing to net against */
+        strbuf_reset(&sql);
+        rfm_base_sql(c, o, rep, NULL, &sql);
+        strbuf_puts(&sql, " SELECT count(*), coalesce(sum(abs(amount)), 0) FROM base WHERE why IN (4, 5) AND customer IN "
+                          "(SELECT customer FROM base WHERE why = 0)");
+        rc = prepare_bound(c, strbuf_str(&sql), rep->asof, &st);
+        if (rc == 0) {
+            if (sqlite3_step(st) == SQLITE_ROW) {
+                rep->returns = sqlite3_column_int64(st, 0);
+                rep->returned = sqlite3_column_double(st, 1);
+            }
+            sqlite3_finalize(st);
+            rep->returns_unmatched = rep->cancelled + rep->negative - rep->returns;
+        }
+    }
+    strbuf_free(&sql);
     return rc;
 }
 
@@ -275,7 +322,7 @@ int rfm_run(ctx *c, const struct rfm_options *o, struct rfm_report *rep)
         if (!ok)
             return ctx_error(c, "rfm: asof=%s: expected a date as YYYY-MM-DD", o->asof);
     }
-    if (count_rows(c, o, rep))
+    if (money_plan(c, "rfm", o->orders, o->where, &o->money, &rep->money) || count_rows(c, o, rep))
         return -1;
     if (rep->rows == 0)
         return ctx_error(c, "rfm: no row of %s has a customer, a date and a non-negative amount%s", o->orders,
@@ -284,9 +331,11 @@ int rfm_run(ctx *c, const struct rfm_options *o, struct rfm_report *rep)
         return -1;
     struct strbuf sql = {0};
     rfm_base_sql(c, o, rep, NULL, &sql);
-    strbuf_puts(&sql, ", agg AS (SELECT customer, CAST(julianday(:asof) - julianday(date(max(d))) AS INTEGER) "
-                      "AS recency_days, count(DISTINCT ord) AS frequency, round(sum(amount), 2) AS monetary "
-                      "FROM base WHERE why = 0 GROUP BY customer) "
+    strbuf_printf(&sql, ", agg AS (SELECT customer, CAST(julianday(:asof) - julianday(date(max(CASE WHEN why = 0 "
+                        "THEN d END))) AS INTEGER) AS recency_days, count(DISTINCT CASE WHEN why = 0 THEN ord END) "
+                        "AS frequency, round(%s, 2) AS monetary FROM base WHERE %s GROUP BY customer HAVING %s) ",
+                  rfm_money_sql(o), rfm_kept_rows(o), RFM_HAS_PURCHASE);
+    strbuf_puts(&sql, ""
                       "SELECT customer, recency_days, frequency, monetary, "
                       "row_number() OVER (ORDER BY recency_days, customer), "
                       "row_number() OVER (ORDER BY frequency, customer), "

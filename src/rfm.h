@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "ctx.h"
+#include "money.h"
 
 /* The quintile (1–5) of rank (1..n) among n. */
 int rfm_quintile(int64_t rank, int64_t n);
@@ -50,14 +51,20 @@ struct rfm_options {
     const char *where;          /* an extra SQL condition, or NULL */
     const char *asof;           /* YYYY-MM-DD; NULL: the day after the last date */
     const char *out;            /* the output table */
-    int keep_cancelled;         /* do not drop cancelled orders and negative amounts */
+    int keep_cancelled;         /* count cancelled orders and negative amounts as they are */
+    int gross;                  /* leave returns out instead of netting them */
+    struct money_options money; /* currency column, rates, the currency to report in */
 };
 
 struct rfm_report {
     char customer[128], date[128], amount[256], order[128], status[128], asof[16];
     int64_t rows, customers;
-    int64_t no_customer, bad_date, cancelled, negative, filtered;
+    int64_t no_customer, bad_date, cancelled, negative, filtered, no_currency, no_rate;
+    int64_t returns;            /* return rows netted out of their customers' purchases */
+    double returned;            /* their amount (positive), in the reporting currency */
+    int64_t returns_unmatched;  /* return rows of customers with no purchase here: left out */
     int64_t segment_counts[11];
+    struct money_plan money;
 };
 
 /* Settles the columns of o's orders table — as given (checked), or guessed by name
@@ -65,11 +72,24 @@ struct rfm_report {
 int rfm_choose_columns(ctx *c, const struct rfm_options *o, struct rfm_report *rep);
 
 /* Appends "WITH base AS (SELECT customer, d, amount, ord[, extra], why FROM …)" to b:
- * the order rows with why each is left out (0: it counts; 1 no customer, 2 no date,
- * 3 outside where=, 4 cancelled, 5 negative amount, 6 on or after asof; :asof is a
- * parameter), by the rules rfm_run applies.  extra (a column, or NULL) is carried
- * along as "extra". */
+ * the order rows, amounts in the reporting currency, with why each is left out
+ * (0: a purchase; 1 no customer, 2 no date, 3 outside where=, 6 on or after asof,
+ * 7 no currency, 8 no rate for its currency and date, 4 cancelled or returned,
+ * 5 negative amount; :asof is a parameter), by the rules rfm_run applies.  Rows 4
+ * and 5 are returns: netted (rfm_kept_rows(), rfm_money_sql()) unless gross.
+ * extra (a column, or NULL) is carried along as "extra". */
 struct strbuf;
+
+/* The rows of base that a customer's aggregates read: purchases, and returns
+ * unless gross; SQL for a WHERE clause. */
+const char *rfm_kept_rows(const struct rfm_options *o);
+
+/* The net value of a customer's rows of base: purchases less returns (unless
+ * gross), in the reporting currency; SQL for an aggregate. */
+const char *rfm_money_sql(const struct rfm_options *o);
+
+/* Whether a customer of base has a purchase: SQL for HAVING. */
+#define RFM_HAS_PURCHASE "count(CASE WHEN why = 0 THEN 1 END) > 0"
 void rfm_base_sql(ctx *c, const struct rfm_options *o, const struct rfm_report *rep, const char *extra,
                   struct strbuf *b);
 

@@ -129,13 +129,9 @@ static void dynamic_definition(const char *source, const char *key, const char *
 void segment_member_test(ctx *c, const char *table, const char *key, const char *definition, struct strbuf *out)
 {
     strbuf_put_ident(out, key);
-    if (strcmp(column_key_type(c, table, key), "INTEGER") == 0)
-        strbuf_printf(out, " IN (WITH m(k) AS (%s) SELECT CASE WHEN typeof(k) = 'text' AND "
-                           "CAST(CAST(k AS INTEGER) AS TEXT) = k THEN CAST(k AS INTEGER) ELSE k END FROM m)",
-                      definition);
-    else
-        strbuf_printf(out, " IN (WITH m(k) AS (%s) SELECT CASE WHEN typeof(k) IN ('integer', 'real') "
-                           "THEN CAST(k AS TEXT) ELSE k END FROM m)", definition);
+    strbuf_printf(out, " IN (WITH m(k) AS (%s) SELECT ", definition);
+    key_cast_sql(column_key_type(c, table, key), "k", out);
+    strbuf_puts(out, " FROM m)");
 }
 
 void segment_filter_sql(ctx *c, const struct segment *s, const char *key, struct strbuf *out)

@@ -325,6 +325,16 @@ const char *column_key_type(ctx *c, const char *table, const char *column)
     return type;
 }
 
+void key_cast_sql(const char *type, const char *expr, struct strbuf *b)
+{
+    if (strcmp(type, "INTEGER") == 0)
+        strbuf_printf(b, "CASE WHEN typeof(%s) = 'text' AND CAST(CAST(%s AS INTEGER) AS TEXT) = %s "
+                         "THEN CAST(%s AS INTEGER) ELSE %s END", expr, expr, expr, expr, expr);
+    else
+        strbuf_printf(b, "CASE WHEN typeof(%s) IN ('integer', 'real') THEN CAST(%s AS TEXT) ELSE %s END",
+                      expr, expr, expr);
+}
+
 char *table_key_column(ctx *c, const char *table)
 {
     sqlite3_stmt *st;

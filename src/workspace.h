@@ -55,6 +55,13 @@ const char *rowid_alias(ctx *c, const char *cmd, const char *table);
  * membership tests compare integers with integers and text with text. */
 const char *column_key_type(ctx *c, const char *table, const char *column);
 
+/* Appends SQL for expr brought to a key type (column_key_type()): for INTEGER,
+ * text that is exactly an integer becomes that integer (other text stays text:
+ * never cast to 0); for TEXT, numbers become their text.  Joins and membership
+ * tests then compare like with like. */
+struct strbuf;
+void key_cast_sql(const char *type, const char *expr, struct strbuf *b);
+
 /* The key column recorded for a table, malloc'ed, or NULL (rowid). */
 char *table_key_column(ctx *c, const char *table);
 
