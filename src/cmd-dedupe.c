@@ -474,6 +474,19 @@ static int merge_exec(ctx *c, const struct cmd_args *a)
     sink_field(c->out, "records removed", cell_int(rep.removed));
     sink_field(c->out, "values filled", cell_int(rep.filled));
     sink_field(c->out, "audit", cell_text("_persona_merges"));
+    for (int i = 0; i < rep.facts.ntables; i++) {
+        char key[200];
+        snprintf(key, sizeof key, "re-pointed: %s", rep.facts.tables[i]);
+        sink_field(c->out, key, cell_int(rep.facts.rows[i]));
+    }
+    for (int i = 0; i < rep.facts.nstale; i++) {
+        char key[200];
+        snprintf(key, sizeof key, "built before the merge: %s", rep.facts.stale[i]);
+        sink_field(c->out, key, cell_int(rep.facts.stale_rows[i]));
+    }
+    if (rep.facts.nstale)
+        ctx_note(c, "dedupe merge: %d table%s built before the merge still name merged-away customers; build them "
+                    "again (e.g. 'profile build … replace')", rep.facts.nstale, rep.facts.nstale > 1 ? "s" : "");
     sink_record_end(c->out);
     cmd_set_summary(c, "%s: %lld clusters merged, %lld records removed, %lld values filled", o.table,
                     (long long)rep.clusters, (long long)rep.removed, (long long)rep.filled);

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "ctx.h"
+#include "repoint.h"
 
 struct dedupe_options {
     const char *table;
@@ -90,6 +91,7 @@ struct merge_options {
 
 struct merge_report {
     int64_t clusters, removed, filled;
+    struct repoint_report facts;    /* the facts re-pointed to the survivors */
 };
 
 int dedupe_merge(ctx *c, const struct merge_options *o, struct merge_report *rep);

@@ -317,6 +317,8 @@ int dedupe_merge(ctx *c, const struct merge_options *o, struct merge_report *rep
                 rc = ctx_cancelled(c);
         }
     }
+    if (rc == 0)
+        rc = repoint_facts(c, o->table, key_col, &rep->facts);
     for (int64_t g = 0; g < ngroups; g++)
         free_group(members + starts[g], (int)(starts[g + 1] - starts[g]), m.ncols);
     for (int j = 0; j < m.ncols; j++) {
