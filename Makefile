@@ -4,7 +4,7 @@
 #   make run      open the workbench on the sample workspace
 #   make test     unit + end-to-end tests, then the same under ASan+UBSan
 #   make bench    load benchmark against sqlite3 .import
-#   make fuzz     libFuzzer targets for the CSV reader and the tokenizer
+#   make fuzz     libFuzzer targets for the CSV reader, the tokenizer and the value cleaners
 #   make install  PREFIX=/usr/local: the binary and persona.1, nothing else
 
 PREFIX  ?= /usr/local

@@ -117,6 +117,7 @@ int money_plan(ctx *c, const char *cmd, const char *table, const char *where, co
                struct money_plan *p)
 {
     memset(p, 0, sizeof *p);
+    snprintf(p->table, sizeof p->table, "%s", table);
     if (o->in) {
         if (strlen(o->in) != 3)
             return ctx_error(c, "%s: in=%s: expected a three-letter currency code (ISO 4217), e.g. in=EUR", cmd, o->in);
@@ -160,6 +161,17 @@ int money_plan(ctx *c, const char *cmd, const char *table, const char *where, co
     return 0;
 }
 
+/* The orders' currency, qualified by their table: inside the rates subquery an
+ * unqualified name would be the rates' own currency column. */
+static void row_currency(const struct money_plan *p, struct strbuf *b)
+{
+    strbuf_puts(b, "upper(trim(");
+    strbuf_put_ident(b, p->table);
+    strbuf_putc(b, '.');
+    strbuf_put_ident(b, p->currency);
+    strbuf_puts(b, "))");
+}
+
 void money_amount_sql(const struct money_plan *p, const char *amount, const char *date_col, struct strbuf *b)
 {
     if (!p->rates[0]) {
@@ -167,7 +179,7 @@ void money_amount_sql(const struct money_plan *p, const char *amount, const char
         return;
     }
     strbuf_printf(b, "(%s) * (CASE WHEN ", amount);
-    currency_expr(p->currency, b);
+    row_currency(p, b);
     strbuf_printf(b, " = '%s' THEN 1 ELSE (SELECT r.", p->in);
     strbuf_put_ident(b, p->rate_col);
     strbuf_puts(b, " FROM ");
@@ -175,7 +187,7 @@ void money_amount_sql(const struct money_plan *p, const char *amount, const char
     strbuf_puts(b, " r WHERE upper(trim(r.");
     strbuf_put_ident(b, p->rate_currency);
     strbuf_puts(b, ")) = ");
-    currency_expr(p->currency, b);
+    row_currency(p, b);
     strbuf_puts(b, " AND r.");
     strbuf_put_ident(b, p->rate_col);
     strbuf_puts(b, " > 0");
@@ -183,6 +195,8 @@ void money_amount_sql(const struct money_plan *p, const char *amount, const char
         strbuf_puts(b, " AND date(r.");
         strbuf_put_ident(b, p->rate_date);
         strbuf_puts(b, ") <= date(");
+        strbuf_put_ident(b, p->table);
+        strbuf_putc(b, '.');
         strbuf_put_ident(b, date_col);
         strbuf_puts(b, ") ORDER BY date(r.");
         strbuf_put_ident(b, p->rate_date);

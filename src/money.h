@@ -22,6 +22,7 @@ struct money_options {
 };
 
 struct money_plan {
+    char table[128];        /* the orders table, which qualifies its columns in the SQL */
     char currency[128];     /* the currency column, "" when there is none */
     char in[16];            /* the currency the amounts are reported in, "" unknown */
     char rates[128];        /* the rates table, "" for none */

@@ -100,6 +100,21 @@ int repl_run(ctx *c)
             free(line);
             break;
         }
+        /* an SQL statement cut short goes on at a continuation prompt */
+        while (*p && cmd_line_needs_more(line)) {
+            char *more = readline("    ...> ");
+            if (!more)
+                break;
+            size_t n = strlen(line), m = strlen(more);
+            char *joined = xmalloc(n + m + 2);
+            memcpy(joined, line, n);
+            joined[n] = '\n';
+            memcpy(joined + n + 1, more, m + 1);
+            free(line);
+            free(more);
+            line = joined;
+            p = line + strspn(line, " \t");
+        }
         if (*p) {
             add_history(line);
             if (hist)

@@ -359,6 +359,8 @@ static void finish_job(struct wb *w)
     int owned = w->job_owned;
     unsigned owner_id = w->job_owner;
     w->job_owned = 0;
+    /* the worker may have adopted the file (Persona's tables created): read them */
+    workspace_refresh(w->c);
     if (r.changed) {
         const char *fresh = sidebar_load(w, w->side);
         if (fresh && !r.failed) {       /* a load (or CREATE TABLE) made one: show it */
