@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "country.h"
 #include "normalize.h"
+#include "retype.h"
 #include "sink.h"
 #include "strbuf.h"
 
@@ -58,6 +59,25 @@ static int parse_jobs(ctx *c, const struct cmd_args *a, const struct clean_table
         if (norm_spec_parse(j->kind_text, &j->spec, is_column, &arg, err, sizeof err))
             return ctx_error(c, "normalize: %s=%s: %s", j->column, j->kind_text, err);
         date_orders_init(&j->orders, j->spec.date_order);
+    }
+    return 0;
+}
+
+/* A phone's E.164 form and a postcode are text: a column declared numeric would
+ * store "+4915112345678" as a number without its '+', so it is declared TEXT first
+ * (undoably), every value kept. */
+static int retype_for_text(ctx *c, const struct clean_table *t, struct column_job *jobs, int njobs)
+{
+    for (int i = 0; i < njobs; i++) {
+        struct column_job *j = &jobs[i];
+        int text_kind = j->spec.kind == NORM_PHONE || j->spec.kind == NORM_POSTCODE;
+        if (!text_kind || j->affinity == AFF_TEXT || j->affinity == AFF_BLOB)
+            continue;
+        if (table_retype_column(c, "normalize", t->name, j->column, "TEXT"))
+            return -1;
+        ctx_note(c, "normalize: %s was declared numeric; it is TEXT now, so its %s values keep their form", j->column,
+                 j->spec.kind == NORM_PHONE ? "phone" : "postcode");
+        j->affinity = AFF_TEXT;
     }
     return 0;
 }
@@ -223,6 +243,8 @@ static int normalize_exec(ctx *c, const struct cmd_args *a)
     struct column_job *jobs = xcalloc((size_t)njobs, sizeof *jobs);
     struct audit au = {0};
     int rc = parse_jobs(c, a, &t, jobs);
+    if (rc == 0)
+        rc = retype_for_text(c, &t, jobs, njobs);
     if (rc == 0)
         rc = audit_begin(c, &au, &t);
     for (int i = 0; rc == 0 && i < njobs; i++)

@@ -46,6 +46,15 @@ printf 'id,mobile_no\n1,15112345678\n2,15112345679\n' >mobiles.csv
 expect_ok "a digits-only column named like a phone" -c "load mobiles.csv"
 expect_ok "… normalizes to E.164 without a type in the way" -c "normalize mobiles mobile_no=phone:DE"
 expect_eq "… every value cleaned" "+4915112345678" "$(q "SELECT mobile_no FROM mobiles WHERE id = 1")"
+printf 'id,contact\n1,15112345678\n2,15112345679\n' >contacts.csv
+expect_ok "a numeric column of phones that no name gives away" -c "load contacts.csv key=id"
+expect_eq "… loads as INTEGER" "INTEGER" "$(q "SELECT type FROM pragma_table_info('contacts') WHERE name = 'contact'")"
+expect_ok "normalize retypes it to TEXT and cleans every value" -c "normalize contacts contact=phone:DE"
+expect_eq "… the column is TEXT with the E.164 forms" "TEXT|+4915112345678" \
+    "$(q "SELECT (SELECT type FROM pragma_table_info('contacts') WHERE name = 'contact') || '|' || contact FROM contacts WHERE id = 1")"
+expect_ok "undo the retype" -c "undo"
+expect_eq "… the column is INTEGER again with its values" "INTEGER|15112345678" \
+    "$(q "SELECT (SELECT type FROM pragma_table_info('contacts') WHERE name = 'contact') || '|' || contact FROM contacts WHERE id = 1")"
 expect_ok "load orders" -c "load orders.csv key=order_id; load rates.csv key=currency"
 orders_total=$(q "SELECT count(*) FROM orders")
 
