@@ -14,6 +14,36 @@
 
 /* ---- tables ---- */
 
+/* What a table is to the customer model, as the commands that built or read it
+ * recorded: the customers of the latest profile build (and its orders, events and
+ * profiles), a deduplicated table, a model's result; NULL when nothing says. */
+static char *table_role(ctx *c, const char *name)
+{
+    sqlite3_stmt *st;
+    char *role = NULL;
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT CASE ?1 COLLATE NOCASE WHEN customers THEN 'customers' "
+                           "WHEN orders THEN 'orders of ' || customers || ' by ' || order_customer "
+                           "WHEN events THEN 'events of ' || customers || ' by ' || event_customer "
+                           "WHEN profiles_table THEN 'profiles of ' || customers END "
+                           "FROM _persona_profiles ORDER BY command_id DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            role = xstrdup((const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    if (!role && sqlite3_prepare_v2(c->db,
+                                    "SELECT 'customers (deduplicated)' FROM _persona_dedupe_runs WHERE table_name = ?1 "
+                                    "UNION ALL SELECT 'result of ' || kind || ' on ' || source_table FROM _persona_models "
+                                    "WHERE name = ?1 LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            role = xstrdup((const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    return role;
+}
+
 static int tables_exec(ctx *c, const struct cmd_args *a)
 {
     (void)a;
@@ -25,20 +55,24 @@ static int tables_exec(ctx *c, const struct cmd_args *a)
                     "AND m.name NOT LIKE '\\_persona\\_%' ESCAPE '\\' "
                     "AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY m.name", &st))
         return -1;
-    static const char *const cols[] = {"name", "kind", "rows", "columns", "key"};
-    sink_table_begin(c->out, NULL, 5, cols);
+    static const char *const cols[] = {"name", "kind", "rows", "columns", "key", "key type", "role"};
+    sink_table_begin(c->out, NULL, 7, cols);
     int n = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(st, 0);
         const char *key = (const char *)sqlite3_column_text(st, 2);
+        char *role = table_role(c, name);
         struct cell row[] = {
             cell_text(name),
             cell_text((const char *)sqlite3_column_text(st, 1)),
             cell_int(query_int(c, "SELECT count(*) FROM \"%w\"", name)),
             cell_int(query_int(c, "SELECT count(*) FROM pragma_table_info(%Q)", name)),
             key ? cell_text(key) : cell_text("rowid"),
+            cell_text(column_key_type(c, name, key ? key : "rowid")),
+            cell_text(role),
         };
         sink_table_row(c->out, row);
+        free(role);
         n++;
     }
     sink_table_end(c->out);
@@ -50,7 +84,8 @@ static int tables_exec(ctx *c, const struct cmd_args *a)
 const struct cmd_entry cmd_tables_entry = {
     .name = "tables",
     .usage = "tables",
-    .summary = "list the tables and views with their row and column counts and key",
+    .summary = "list the tables and views with their row and column counts, key and its type, and role (customers, "
+               "their orders and events, results)",
     .example = "tables",
     .max_args = 0,
     .flags = CMD_NOSAVE,

@@ -152,8 +152,12 @@ static int load_source(ctx *c, const struct export_options *o, struct plan *p)
         p->kind = table_exists(c, o->source) ? "table" : "view";
         p->table = xstrdup(o->source);
         p->key = table_key_column(c, p->table);
-        if (!p->key && table_exists(c, p->table))
-            p->key = xstrdup("rowid");
+        if (!p->key && table_exists(c, p->table)) {
+            const char *rowid = rowid_alias(c, "export", p->table);
+            if (!rowid)
+                return -1;
+            p->key = xstrdup(rowid);
+        }
     } else {
         int nr, ns = 0;
         char **names = user_relations(c, &nr);

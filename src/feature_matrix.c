@@ -585,7 +585,10 @@ static int choose_key(ctx *c, const struct feature_spec *s, struct feature_matri
     if (!table_exists(c, s->table))
         return ctx_error(c, "%s: %s is a view, which has no rowid: name its key column with key=COL",
                          s->cmd, s->table);
-    m->key_column = xstrdup("rowid");
+    const char *rowid = rowid_alias(c, s->cmd, s->table);
+    if (!rowid)
+        return -1;
+    m->key_column = xstrdup(rowid);
     m->key_type = xstrdup("INTEGER");
     return 0;
 }

@@ -93,8 +93,10 @@ char *segment_table_key(ctx *c, const char *cmd, const char *table)
     char *key = table_key_column(c, table);
     if (key)
         return key;
-    if (table_exists(c, table))
-        return xstrdup("rowid");
+    if (table_exists(c, table)) {
+        const char *rowid = rowid_alias(c, cmd, table);
+        return rowid ? xstrdup(rowid) : NULL;
+    }
     ctx_error(c, "%s: the view '%s' has no key column recorded, so its rows cannot be told apart; use a table",
               cmd, table);
     return NULL;

@@ -118,7 +118,7 @@ bad "wrong option value: header=maybe" "^-c:1: error: load: header=maybe: expect
     -c "load people.csv as p2 header=maybe"
 bad "wrong option value: encoding=ebcdic" "^-c:1: error: load: encoding=ebcdic: expected utf-8 or latin1" \
     -c "load people.csv as p2 encoding=ebcdic"
-bad "wrong option value: rejects=lots" "^-c:1: error: load: rejects=lots: expected a count, a percentage" \
+bad "wrong option value: rejects=lots" "^-c:1: error: load: rejects=lots: expected a count \\(0 to 10\\^15\\), a percentage" \
     -c "load people.csv as p2 rejects=lots"
 bad "a name without 'as'" "^-c:1: error: load: 'p2' after the path: did you mean 'as p2'\?" -c "load people.csv p2"
 bad "missing argument" "^-c:1: error: load: missing arguments; usage: load PATH" -c "load"

@@ -36,7 +36,8 @@ csvclean_check() {  # NAME FILE
 expect_ok "setup: load the samples and build profiles" -c "load $SAMPLES/customers.csv key=customer_id
 load $SAMPLES/orders.csv key=order_id
 load $SAMPLES/events.csv key=event_id
-profile build
+load $SAMPLES/rates.csv key=currency
+profile build rates=rates in=USD
 segment define vip where revenue > 1000 and orders >= 5"
 VIP=$(s "SELECT count(*) FROM vip")
 YES=$(s "SELECT count(*) FROM vip WHERE consent = 1")

@@ -87,7 +87,7 @@ same_numbers() {
         case $o in lift=*) lift=${o#lift=} ;; *) abopts+=("$o") ;; esac
     done
     rm -f "$WORK/script.gp"
-    GNUPLOT_LOG=$WORK/script.gp PERSONA_GNUPLOT=$WORK/gnuplot-log p -c "plot ci ${opts[*]} out=$WORK/n.png"
+    GNUPLOT_LOG=$WORK/script.gp PERSONA_GNUPLOT=$WORK/gnuplot-log p -c "plot ci ${opts[*]} out=$WORK/n.png force"
     if [ "$RC" -ne 0 ]; then not_ok "$name" "plot ci: exit $RC" "$ERR"; return; fi
     p --format json -c "abtest ${abopts[*]}"
     if [ "$RC" -ne 0 ]; then not_ok "$name" "abtest: exit $RC" "$ERR"; return; fi

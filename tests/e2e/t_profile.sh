@@ -13,30 +13,35 @@ rfm_csv() {  # TABLE [WHERE]
     q "SELECT customer, recency_days, frequency, printf('%.2f', monetary), r, f, m, segment FROM $1 ${2:-} ORDER BY customer" | tr -d '"'
 }
 
-expect_ok "setup: load customers, orders, events" -c "load $SAMPLES/customers.csv key=customer_id
+expect_ok "setup: load customers, orders, events, rates" -c "load $SAMPLES/customers.csv key=customer_id
 load $SAMPLES/orders.csv key=order_id
-load $SAMPLES/events.csv key=event_id"
+load $SAMPLES/events.csv key=event_id
+load $SAMPLES/rates.csv key=currency"
 
 # ---- rfm ----
 s0=$(ws_state)
-expect_ok "rfm orders, columns detected" -c "rfm orders"
+expect_fail "rfm orders: five currencies are not summed" 1 \
+    'rfm: the amounts of orders are in 5 currencies \(CAD, EUR, GBP, JPY, USD, column currency\)' -c "rfm orders"
+expect_ok "rfm orders, columns detected, in USD" -c "rfm orders rates=rates in=USD"
 expect_match "rfm: the columns it chose" '^customer +customer_id$' "$OUT"
 expect_match "rfm: amount detected" '^amount +"amount"$' "$OUT"
 expect_match "rfm: order detected" '^order +order_id$' "$OUT"
 expect_match "rfm: as of the day after the last order" '^asof +2026-01-01$' "$OUT"
-expect_match "rfm: cancelled and refunded orders reported" '^left out: cancelled +1881$' "$OUT"
+expect_match "rfm: the currency" '^currency +USD \(converted from CAD, EUR, GBP, JPY, USD with rates\)$' "$OUT"
+expect_match "rfm: cancelled and refunded orders netted" '^returns netted +1857$' "$OUT"
+expect_match "rfm: returns with no purchase to net against" '^left out: returns without a purchase +24$' "$OUT"
 expect_match "rfm: segments with their counts" "^Can't Lose Them +[0-9]+ +[0-9.]+$" "$OUT"
 expect_eq "rfm: the output columns" "customer,recency_days,frequency,monetary,r,f,m,segment" \
     "$(q "SELECT group_concat(name, ',') FROM pragma_table_info('rfm')" | tr -d '"')"
 expect_eq "rfm: every customer as pandas scores them" "$(tail -n +2 "$FIX/orders_rfm.csv")" "$(rfm_csv rfm)"
 expect_eq "rfm: keyed by customer" "customer" "$(q "SELECT key_column FROM _persona_tables WHERE name = 'rfm'")"
 expect_ok "rfm again with the columns given, as another table" \
-    -c "rfm orders customer=customer_id date=order_date amount=amount order=order_id as rfm2"
+    -c "rfm orders customer=customer_id date=order_date amount=amount order=order_id currency=currency rates=rates in=USD as rfm2"
 expect_eq "rfm: given columns give the same scores" "$(rfm_csv rfm)" "$(rfm_csv rfm2)"
-expect_ok "rfm with where= and asof=" -c "rfm orders where=\"channel = 'web'\" asof=2025-07-01 as rfm_web"
+expect_ok "rfm with where= and asof=" -c "rfm orders where=\"channel = 'web'\" asof=2025-07-01 rates=rates in=USD as rfm_web"
 expect_eq "rfm asof: recency counts to it, later orders left out" "1|1" \
-    "$(q "SELECT (min(recency_days) >= 1) || '|' || (count(*) = (SELECT count(DISTINCT customer_id) FROM orders WHERE channel = 'web' AND order_date < '2025-07-01' AND status NOT IN ('cancelled', 'refund', 'refunded'))) FROM rfm_web")"
-expect_ok "rfm include_cancelled counts every order" -c "rfm orders include_cancelled as rfm_all"
+    "$(q "SELECT (min(recency_days) >= 1) || '|' || (count(*) = (SELECT count(DISTINCT customer_id) FROM orders WHERE channel = 'web' AND order_date < '2025-07-01' AND status NOT IN ('cancelled', 'refund', 'refunded') AND amount >= 0)) FROM rfm_web")"
+expect_ok "rfm include_cancelled counts every order" -c "rfm orders include_cancelled rates=rates in=USD as rfm_all"
 expect_eq "include_cancelled: more orders" "1" "$(q "SELECT (SELECT sum(frequency) FROM rfm_all) > (SELECT sum(frequency) FROM rfm)")"
 expect_ok "undo rfm_all, rfm_web, rfm2, rfm" -c "undo; undo; undo; undo"
 unchanged "undo rfm: as before" "$s0"
@@ -50,7 +55,7 @@ bad() {  # NAME PATTERN COMMAND
 }
 bad "rfm: unknown table" "rfm: no table named 'order' \(did you mean 'orders'\?\)" "rfm order"
 bad "rfm: unknown customer column" "rfm: customer=client: no column 'client' in orders \(columns: order_id, customer_id" "rfm orders customer=client"
-bad "rfm: amount that is not SQL" "rfm: check amount=: .*" "rfm orders amount=\"amount +\""
+bad "rfm: amount that is not SQL" "rfm: check amount=: .*" "rfm orders amount=\"amount +\" rates=rates in=USD"
 bad "rfm: a bad asof" "rfm: asof=yesterday: expected a date as YYYY-MM-DD" "rfm orders asof=yesterday"
 bad "rfm: where= leaves nothing" "rfm: no row of orders has a customer, a date and a non-negative amount within where=" "rfm orders where=\"1 = 0\""
 bad "rfm: as a Persona table" "rfm: as _persona_log: choose another name" "rfm orders as _persona_log"
@@ -66,7 +71,8 @@ if [ -f "$RETAIL" ]; then
 rfm retail"
     expect_match "retail: amount is quantity times price" '^amount +"Quantity" \* "UnitPrice"$' "$OUT"
     expect_match "retail: rows without a customer reported" '^left out: no customer +135080$' "$OUT"
-    expect_match "retail: C-invoices reported as cancelled" '^left out: cancelled +8905$' "$OUT"
+    expect_match "retail: C-invoices netted from their customers' purchases" '^returns netted +8817$' "$OUT"
+    expect_match "retail: returns with no purchase to net against" '^left out: returns without a purchase +88$' "$OUT"
     IFS=, read -r n asof rows sr sf sm r f m < <(tail -n +2 "$FIX/retail_summary.csv" | tr -d '\r')
     expect_match "retail: rows used as pandas" "^rows used +$rows$" "$OUT"
     expect_match "retail: as of the day after the last invoice" "^asof +$asof$" "$OUT"
@@ -85,8 +91,8 @@ fi
 
 # ---- profile build ----
 s1=$(ws_state)
-expect_ok "rfm for the profiles" -c "rfm orders"
-expect_ok "profile build, everything detected" -c "profile build"
+expect_ok "rfm for the profiles" -c "rfm orders rates=rates in=USD"
+expect_ok "profile build, everything detected" -c "profile build rates=rates in=USD"
 expect_match "profile: customers" '^customers +5000$' "$OUT"
 expect_match "profile: consent column found" '^consent column +marketing_consent$' "$OUT"
 expect_match "profile: orders mapping" '^orders mapping +customer=customer_id date=order_date amount="amount" order=order_id category=category$' "$OUT"
@@ -131,12 +137,12 @@ bad "profile build: unknown customers table" "profile build: no table named 'cli
 bad "profile build: unknown key" "profile build: key=nosuch: no column 'nosuch' in customers" "profile build key=nosuch"
 bad "profile build: a key that is not unique" "profile build: key country is not unique in customers" "profile build key=country"
 bad "profile build: unknown orders table" "profile build: no table named 'ordrs' \(did you mean 'orders'\?\)" "profile build orders=ordrs"
-bad "profile build: a bad asof" "profile build: asof=soon: expected a date as YYYY-MM-DD" "profile build asof=soon"
+bad "profile build: a bad asof" "profile build: asof=soon: expected a date as YYYY-MM-DD" "profile build asof=soon rates=rates in=USD"
 expect_ok "setup: an empty customers table, and one without a key" -c "sql CREATE TABLE nobody(customer_id, email); CREATE TABLE anon(name, email); INSERT INTO anon VALUES ('a', 'x@y')"
 bad "profile build: empty customers" "profile build: nobody has no rows" "profile build customers=nobody"
 bad "profile build: no key column" "profile build: anon has no key column \(none recorded, none named like customer_id\); give key=COL" "profile build customers=anon"
 expect_ok "profile build with asof and the orders' columns given" \
-    -c "profile build orders=orders order_customer=customer_id order_date=order_date amount=\"amount\" asof=2025-07-01"
+    -c "profile build orders=orders order_customer=customer_id order_date=order_date amount=\"amount\" asof=2025-07-01 rates=rates in=USD"
 expect_match "asof given" '^asof +2025-07-01$' "$OUT"
 expect_eq "asof: recency counts to it" "1" "$(q "SELECT min(recency_days) >= 1 FROM profiles")"
 expect_ok "undo" -c "undo"

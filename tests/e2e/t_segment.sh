@@ -19,7 +19,8 @@ members() { q "SELECT count(*) FROM ($(q "SELECT definition FROM _persona_segmen
 expect_ok "setup: load the samples and build profiles" -c "load $SAMPLES/customers.csv key=customer_id
 load $SAMPLES/orders.csv key=order_id
 load $SAMPLES/events.csv key=event_id
-profile build"
+load $SAMPLES/rates.csv key=currency
+profile build rates=rates in=USD"
 ASOF=$(s "SELECT asof FROM _persona_profiles")
 expect_eq "setup: profiles as of the day after the data" "2026-01-01" "$ASOF"
 

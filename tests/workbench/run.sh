@@ -345,7 +345,8 @@ exited_with 0
 samples=$PWD/samples
 if ! (cd "$dir" && "$PERSONA" -d ws2.db -c "load '$samples/customers.csv' key=customer_id
         load '$samples/orders.csv' key=order_id; load '$samples/experiment.csv' key=user_id
-        profile build customers=customers orders=orders
+        load '$samples/rates.csv' key=currency
+        profile build customers=customers orders=orders rates=rates in=USD
         cluster kmeans profiles features=revenue,orders nulls=drop k=3 as cust_k3
         pca profiles features=revenue,orders,recency_days nulls=drop as cust_pca
         abtest experiment variant=variant metric=converted; dedupe customers" > /dev/null); then
