@@ -35,28 +35,32 @@ static void money_fields(ctx *c, const struct money_plan *p)
 
 /* Where every row of a fact table went, each row in one line, adding up to the
  * table's rows: nothing drops out of a profile without a reason. */
-static void flow_fields(ctx *c, const char *what, const struct fact_flow *f, int orders, int gross)
+static void flow_field(ctx *c, const char *what, const char *label, int64_t value)
 {
     char key[96];
-#define FLOW(label, value)                                       \
-    do {                                                         \
-        snprintf(key, sizeof key, *(label) ? "%s %s" : "%s", what, (label)); \
-        sink_field(c->out, key, cell_int(value));                \
-    } while (0)
-    FLOW("", f->rows);
-    FLOW(orders ? "used: purchases" : "used", f->used);
+    if (*label)
+        snprintf(key, sizeof key, "%s %s", what, label);
+    else
+        snprintf(key, sizeof key, "%s", what);
+    sink_field(c->out, key, cell_int(value));
+}
+
+static void flow_fields(ctx *c, const char *what, const struct fact_flow *f, int orders, int gross)
+{
+    flow_field(c, what, "", f->rows);
+    flow_field(c, what, orders ? "used: purchases" : "used", f->used);
     if (orders && !gross)
-        FLOW("used: returns netted", f->netted);
-    FLOW("left out: no customer", f->no_customer);
-    FLOW("left out: not a customer of the table", f->unknown_customer);
-    FLOW(orders ? "left out: no date" : "left out: no time", f->no_date);
-    FLOW("left out: on or after asof", f->after_asof);
+        flow_field(c, what, "used: returns netted", f->netted);
+    flow_field(c, what, "left out: no customer", f->no_customer);
+    flow_field(c, what, "left out: not a customer of the table", f->unknown_customer);
+    flow_field(c, what, orders ? "left out: no date" : "left out: no time", f->no_date);
+    flow_field(c, what, "left out: on or after asof", f->after_asof);
     if (orders) {
-        FLOW("left out: no currency", f->no_currency);
-        FLOW("left out: no rate", f->no_rate);
-        FLOW(gross ? "left out: returns (gross)" : "left out: returns without a purchase", f->returns_left_out);
+        flow_field(c, what, "left out: no currency", f->no_currency);
+        flow_field(c, what, "left out: no rate", f->no_rate);
+        flow_field(c, what, gross ? "left out: returns (gross)" : "left out: returns without a purchase",
+                   f->returns_left_out);
     }
-#undef FLOW
 }
 
 static const struct cmd_option profile_options[] = {

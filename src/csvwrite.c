@@ -52,7 +52,16 @@ void csv_put_raw(struct csv_writer *w, const char *s, size_t len)
 
 int csv_formula_risk(const char *s, size_t len)
 {
-    return len > 0 && memchr("=+-@\t\r", s[0], 6) != NULL;
+    /* a control character first is a risk of its own; spreadsheets also skip
+     * leading blanks and line breaks before they read a formula */
+    if (len == 0)
+        return 0;
+    if ((unsigned char)s[0] < 0x20 || s[0] == 0x7f)
+        return 1;
+    size_t i = 0;
+    while (i < len && s[i] == ' ')
+        i++;
+    return i < len && memchr("=+-@", s[i], 4) != NULL;
 }
 
 void csv_put_field(struct csv_writer *w, const char *s, size_t len, int neutralise)

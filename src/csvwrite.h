@@ -47,7 +47,9 @@ int csv_writer_flush(struct csv_writer *w);
 
 void csv_writer_free(struct csv_writer *w);
 
-/* Whether a text cell starts the way a spreadsheet formula does. */
+/* Whether a text cell starts the way a spreadsheet formula does: with = + - @, also
+ * after leading blanks, or with a control character (tab, carriage return, line
+ * feed, …). */
 int csv_formula_risk(const char *s, size_t len);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dedupe.h"
+#include "consent.h"
 #include "strbuf.h"
 #include "undo.h"
 #include "workspace.h"
@@ -21,6 +22,7 @@ struct merge {
     const struct merge_options *o;
     struct merge_report *rep;
     const char *rowid;      /* the name that reaches the table's rowid (rowid_alias()) */
+    int *consent;           /* per column: its consent polarity (consent.h), 0 for none */
     int ncols, key_col;     /* key_col: index of the key among the columns, -1 rowid */
     char **cols;
     sqlite3_stmt *update_cell, *delete_row, *audit;
@@ -123,6 +125,31 @@ static int audit(struct merge *m, sqlite3_value *survivor, sqlite3_value *merged
     return sqlite3_step(st) == SQLITE_DONE ? 0 : ctx_sqlite_error(m->c, "dedupe merge: recording");
 }
 
+/* How restrictive a member's consent is: a refusal (0) before an unknown value (1)
+ * before a grant (2). */
+static int consent_rank(sqlite3_value *v, int polarity)
+{
+    if (sqlite3_value_type(v) == SQLITE_NULL)
+        return 1;
+    int state = consent_read((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v), polarity);
+    return state == 0 ? 0 : state < 0 ? 1 : 2;
+}
+
+/* The member whose consent is the most restrictive: a person who refused on any of
+ * their records has refused. */
+static int most_restrictive(const struct member *g, int n, int s, int j, int polarity)
+{
+    int best = s, rank = consent_rank(g[s].v[j], polarity);
+    for (int i = 0; i < n; i++) {
+        int r = consent_rank(g[i].v[j], polarity);
+        if (r < rank) {
+            best = i;
+            rank = r;
+        }
+    }
+    return best;
+}
+
 static int merge_cluster(struct merge *m, struct member *g, int n)
 {
     static const char *const keep_names[] = {"most-complete", "most-recent", "first"};
@@ -130,8 +157,8 @@ static int merge_cluster(struct merge *m, struct member *g, int n)
     for (int j = 0; j < m->ncols; j++) {
         if (j == m->key_col)
             continue;
-        const char *why = NULL;
-        int from = choose_value(m, g, n, s, j, &why);
+        const char *why = "most restrictive consent";
+        int from = m->consent[j] ? most_restrictive(g, n, s, j, m->consent[j]) : choose_value(m, g, n, s, j, &why);
         if (from < 0 || from == s || same_value(g[from].v[j], g[s].v[j]))
             continue;
         sqlite3_stmt *st = m->update[j];
@@ -302,6 +329,9 @@ int dedupe_merge(ctx *c, const struct merge_options *o, struct merge_report *rep
         sqlite3_free(sql);
     }
     m.update = xcalloc((size_t)(m.ncols ? m.ncols : 1), sizeof *m.update);
+    m.consent = xcalloc((size_t)(m.ncols ? m.ncols : 1), sizeof *m.consent);
+    for (int j = 0; j < m.ncols; j++)
+        m.consent[j] = consent_column_polarity(m.cols[j]);
     for (int j = 0; j < m.ncols && rc == 0; j++) {
         sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = ? WHERE %s = ?", o->table, m.cols[j], m.rowid);
         rc = prepare_sql(c, "dedupe merge", sql, &m.update[j]);
@@ -329,6 +359,7 @@ int dedupe_merge(ctx *c, const struct merge_options *o, struct merge_report *rep
     sqlite3_finalize(m.audit);
     sqlite3_finalize(m.delete_row);
     free(m.update);
+    free(m.consent);
     free(m.cols);
     free(members);
     free(starts);

@@ -42,6 +42,7 @@ struct plan {
     char **sel;             /* the columns the query reads, in order */
     int nsel;
     int consent_at, country_at;
+    struct strbuf consent_sql;  /* 1, 0 or NULL per row, read at export time; empty: none */
     const struct preset *preset;
     struct out_col *out;
     int nout;
@@ -58,6 +59,7 @@ static void plan_free(struct plan *p)
     free(p->key);
     free_names(p->cols, p->ncols);
     free_names(p->sel, p->nsel);
+    strbuf_free(&p->consent_sql);
     for (int i = 0; i < p->nout; i++) {
         free(p->out[i].header);
         free(p->out[i].from);
@@ -336,56 +338,90 @@ static int vote_dates(ctx *c, struct plan *p)
 
 /* ---- consent ---- */
 
+/* Sets the SQL that gives each exported row's consent, 1, 0 or NULL, read when the
+ * export runs: from consent=COL, else — for profiles — from the customers table
+ * the profiles were built from (a consent revoked since the build counts), else
+ * from the one column of the table whose name says consent. */
 static int plan_consent(ctx *c, const struct export_options *o, struct plan *p, struct export_report *rep)
 {
     p->consent_at = -1;
     if (o->consent && strcmp(o->consent, "none") == 0)
         return 0;
-    int col = -1;
+    struct strbuf col = {0};
+    int rc = 0;
     if (o->consent) {
-        if ((col = column_index(p, o->consent)) < 0)
+        int i = column_index(p, o->consent);
+        if (i < 0)
             return unknown_column(c, p, "consent=", o->consent);
-    } else {
-        /* the profile build's: profiles carry it normalised as `consent`, the
-         * customers table as the column it was read from */
-        sqlite3_stmt *st;
-        if (prepare_sql(c, "export", "SELECT CASE WHEN profiles_table = ?1 THEN 'consent' ELSE consent_column END "
-                                     "FROM _persona_profiles WHERE consent_column IS NOT NULL AND (profiles_table = ?1 "
-                                     "OR customers = ?1) ORDER BY profiles_table = ?1 DESC, command_id DESC", &st))
-            return -1;
-        sqlite3_bind_text(st, 1, p->table, -1, SQLITE_STATIC);
-        while (col < 0 && sqlite3_step(st) == SQLITE_ROW)
-            col = column_index(p, (const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
-        for (int i = 0; col < 0 && i < p->ncols; i++) {
-            char sq[128];
-            squash(p->cols[i], sq, sizeof sq);
-            if (strstr(sq, "consent") || strstr(sq, "optin") || strcmp(sq, "subscribed") == 0)
-                col = i;
-        }
-        if (col < 0)
-            return ctx_error(c, "export: %s has no consent column: name it with consent=COL, or write consent=none "
-                                "to export every row without asking", p->table);
+        strbuf_put_ident(&col, p->table);
+        strbuf_putc(&col, '.');
+        strbuf_put_ident(&col, p->cols[i]);
+        consent_sql(&p->consent_sql, strbuf_str(&col), consent_column_polarity(p->cols[i]));
+        snprintf(rep->consent_column, sizeof rep->consent_column, "%s", p->cols[i]);
+        strbuf_free(&col);
+        return 0;
     }
-    snprintf(rep->consent_column, sizeof rep->consent_column, "%s", p->cols[col]);
-    p->consent_at = select_column(p, p->cols[col]);
-    return 0;
+    sqlite3_stmt *st;
+    if (prepare_sql(c, "export", "SELECT customers, key_column, consent_column FROM _persona_profiles "
+                                 "WHERE profiles_table = ?1 AND consent_column IS NOT NULL ORDER BY command_id DESC LIMIT 1",
+                    &st))
+        return -1;
+    sqlite3_bind_text(st, 1, p->table, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *customers = (const char *)sqlite3_column_text(st, 0);
+        const char *key = (const char *)sqlite3_column_text(st, 1);
+        const char *consent = (const char *)sqlite3_column_text(st, 2);
+        if (!table_exists(c, customers) ||
+            query_int(c, "SELECT count(*) FROM pragma_table_info(%Q) WHERE name IN (%Q, %Q)", customers, key,
+                      consent) != 2) {
+            rc = ctx_error(c, "export: %s was built from %s, whose consent column %s is gone: consent cannot be "
+                              "checked; build the profiles again or give consent=COL", p->table, customers, consent);
+        } else {
+            strbuf_puts(&col, "src.");
+            strbuf_put_ident(&col, consent);
+            strbuf_puts(&p->consent_sql, "(SELECT ");
+            consent_sql(&p->consent_sql, strbuf_str(&col), consent_column_polarity(consent));
+            strbuf_puts(&p->consent_sql, " FROM ");
+            strbuf_put_ident(&p->consent_sql, customers);
+            strbuf_puts(&p->consent_sql, " src WHERE src.");
+            strbuf_put_ident(&p->consent_sql, key);
+            strbuf_puts(&p->consent_sql, " = ");
+            strbuf_put_ident(&p->consent_sql, p->table);
+            strbuf_putc(&p->consent_sql, '.');
+            strbuf_put_ident(&p->consent_sql, key);
+            strbuf_puts(&p->consent_sql, ")");
+            snprintf(rep->consent_column, sizeof rep->consent_column, "%s.%s", customers, consent);
+        }
+        sqlite3_finalize(st);
+        strbuf_free(&col);
+        return rc;
+    }
+    sqlite3_finalize(st);
+    int polarity;
+    struct strbuf candidates = {0};
+    int i = consent_find_column((const char *const *)p->cols, p->ncols, &polarity, &candidates);
+    if (i == -2)
+        rc = ctx_error(c, "export: more than one column of %s could hold the consent (%s); name the one that does "
+                          "with consent=COL", p->table, strbuf_str(&candidates));
+    else if (i < 0)
+        rc = ctx_error(c, "export: %s has no consent column: name it with consent=COL, or write consent=none "
+                          "to export every row without asking", p->table);
+    else {
+        strbuf_put_ident(&col, p->table);
+        strbuf_putc(&col, '.');
+        strbuf_put_ident(&col, p->cols[i]);
+        consent_sql(&p->consent_sql, strbuf_str(&col), polarity);
+        snprintf(rep->consent_column, sizeof rep->consent_column, "%s", p->cols[i]);
+    }
+    strbuf_free(&candidates);
+    strbuf_free(&col);
+    return rc;
 }
 
-/* 1 granted, 0 denied, -1 unknown. */
+/* 1 granted, 0 denied, -1 unknown: the consent SQL's answer for the row. */
 static int consent_state(sqlite3_stmt *st, int i)
 {
-    switch (sqlite3_column_type(st, i)) {
-    case SQLITE_INTEGER:
-    case SQLITE_FLOAT: {
-        double v = sqlite3_column_double(st, i);
-        return v == 1 ? 1 : v == 0 ? 0 : -1;
-    }
-    case SQLITE_TEXT:
-        return consent_of((const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
-    default:
-        return -1;
-    }
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int(st, i) ? 1 : 0;
 }
 
 /* ---- the query ---- */
@@ -401,6 +437,10 @@ static void build_query(ctx *c, struct plan *p)
     }
     if (p->nsel == 0)
         strbuf_puts(q, "1");
+    if (p->consent_sql.len) {
+        strbuf_printf(q, ", %s", strbuf_str(&p->consent_sql));
+        p->consent_at = p->nsel ? p->nsel : 1;
+    }
     strbuf_puts(q, " FROM ");
     strbuf_put_ident(q, p->table);
     if (p->is_segment) {
@@ -628,7 +668,11 @@ static void manifest_json(ctx *c, const struct export_options *o, const struct p
     if (rep->consent_column[0]) {
         strbuf_puts(b, "{\"column\": ");
         json_put_string(b, rep->consent_column);
-        strbuf_puts(b, ", \"granted\": ");
+        const char *dot = strrchr(rep->consent_column, '.');
+        int negates = consent_column_polarity(dot ? dot + 1 : rep->consent_column) == CONSENT_NEGATES;
+        /* in a negating column (unsubscribed) a yes refuses: the list is of the
+         * values as they read in an affirmative one */
+        strbuf_printf(b, ", \"polarity\": \"%s\", \"granted\": ", negates ? "negating" : "affirmative");
         int n = 0;
         while (consent_granted[n])
             n++;
@@ -719,14 +763,9 @@ static int settle_options(ctx *c, const struct export_options *o, struct plan *p
 static int write_temp(ctx *c, const struct export_options *o, struct plan *p, struct export_report *rep,
                       struct strbuf *tmp)
 {
-    strbuf_printf(tmp, "%s.tmp.XXXXXX", o->path);
-    int fd = mkstemp(tmp->buf);
-    if (fd < 0) {
-        char why[128];
-        error_text(errno, why, sizeof why);
-        return ctx_error(c, "export: %s: %s", o->path, why);
-    }
-    fchmod(fd, 0644);
+    int fd = temp_file_beside(c, "export", o->path, tmp);
+    if (fd < 0)
+        return -1;
     struct sha256 *digest = sha256_new();
     struct csv_writer w;
     csv_writer_init(&w, fd, digest);
@@ -797,18 +836,13 @@ int export_run(ctx *c, const struct export_options *o, struct export_report *rep
     }
     if (rc == 0) {
         manifest_json(c, o, &p, rep, &json);
-        if (write_file_atomic(c, "export", rep->manifest, json.buf, json.len, 1)) {
+        if (write_file_atomic(c, "export", rep->manifest, json.buf, json.len, o->force)) {
             unlink(tmp.buf);
             rc = -1;
         }
     }
-    if (rc == 0 && rename(tmp.buf, o->path) != 0) {
-        char why[128];
-        error_text(errno, why, sizeof why);
-        unlink(tmp.buf);
-        unlink(rep->manifest);
-        rc = ctx_error(c, "export: %s: %s", o->path, why);
-    }
+    if (rc == 0 && install_file(c, "export", tmp.buf, o->path, o->force))
+        rc = -1, unlink(rep->manifest);
     plan_free(&p);
     strbuf_free(&manifest);
     strbuf_free(&tmp);

@@ -2,6 +2,8 @@
 #include "fileio.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,18 +107,77 @@ int output_target_check(ctx *c, const char *what, const char *path, int force)
     return 0;
 }
 
+/* Removes "NAME.tmp.PID.XXXXXX" files beside path whose process is gone. */
+static void remove_leftovers(const char *path)
+{
+    char *copy = xstrdup(path);
+    char *slash = strrchr(copy, '/');
+    const char *dir = slash ? (slash == copy ? "/" : copy) : ".";
+    const char *base = slash ? slash + 1 : copy;
+    if (slash)
+        *slash = '\0';
+    struct strbuf prefix = {0};
+    strbuf_printf(&prefix, "%s.tmp.", base);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix.buf, prefix.len) != 0)
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + prefix.len, &end, 10);
+        if (end == e->d_name + prefix.len || *end != '.' || strlen(end + 1) != 6 || pid <= 0)
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;   /* its writer may still be at work */
+        struct strbuf full = {0};
+        strbuf_printf(&full, "%s/%s", dir, e->d_name);
+        unlink(full.buf);
+        strbuf_free(&full);
+    }
+    if (d)
+        closedir(d);
+    strbuf_free(&prefix);
+    free(copy);
+}
+
+int temp_file_beside(ctx *c, const char *what, const char *path, struct strbuf *tmp)
+{
+    remove_leftovers(path);
+    strbuf_printf(tmp, "%s.tmp.%ld.XXXXXX", path, (long)getpid());
+    int fd = mkstemp(tmp->buf);
+    if (fd < 0)
+        return ctx_error(c, "%s: %s: %s", what, path, reason(errno));
+    fchmod(fd, 0644);
+    return fd;
+}
+
+int install_file(ctx *c, const char *what, const char *tmp, const char *path, int force)
+{
+    int err = 0;
+    if (force) {
+        if (rename(tmp, path) != 0)
+            err = errno;
+    } else if (link(tmp, path) != 0) {
+        err = errno;
+    }
+    unlink(tmp);    /* after a link: the name only; after a failed rename: the file */
+    if (err == EEXIST)
+        return ctx_error(c, "%s: %s: already exists (add 'force' to replace it)", what, path);
+    if (err)
+        return ctx_error(c, "%s: %s: %s", what, path, reason(err));
+    return 0;
+}
+
 int write_file_atomic(ctx *c, const char *what, const char *path, const char *data, size_t len,
                       int overwrite)
 {
     if (output_target_check(c, what, path, overwrite))
         return -1;
     struct strbuf tmp = {0};
-    strbuf_printf(&tmp, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp.buf);
+    int fd = temp_file_beside(c, what, path, &tmp);
     if (fd < 0) {
-        int e = errno;
         strbuf_free(&tmp);
-        return ctx_error(c, "%s: %s: %s", what, path, reason(e));
+        return -1;
     }
     size_t done = 0;
     int err = 0;
@@ -132,15 +193,15 @@ int write_file_atomic(ctx *c, const char *what, const char *path, const char *da
     }
     if (!err && fsync(fd) != 0)
         err = errno;
-    fchmod(fd, 0644);
     if (close(fd) != 0 && !err)
         err = errno;
-    if (!err && rename(tmp.buf, path) != 0)
-        err = errno;
-    if (err)
+    int rc = 0;
+    if (err) {
         unlink(tmp.buf);
+        rc = ctx_error(c, "%s: %s: %s", what, path, reason(err));
+    } else {
+        rc = install_file(c, what, tmp.buf, path, overwrite);
+    }
     strbuf_free(&tmp);
-    if (err)
-        return ctx_error(c, "%s: %s: %s", what, path, reason(err));
-    return 0;
+    return rc;
 }

@@ -23,15 +23,17 @@
 #include "workspace.h"
 #include "../ui/ui.h"
 
-static volatile sig_atomic_t cancel_requested;
+static volatile sig_atomic_t cancel_requested, terminated;
 
-/* The first Ctrl-C cancels the running command (its transaction rolls back); a
- * second one, before the command has noticed, ends the process. */
+/* The first Ctrl-C (or SIGTERM) cancels the running command: its transaction rolls
+ * back and an export removes its temporary file; a second one, before the command
+ * has noticed, ends the process.  After SIGTERM nothing more runs. */
 static void on_sigint(int sig)
 {
-    (void)sig;
     if (cancel_requested)
-        _exit(130);
+        _exit(128 + sig);
+    if (sig == SIGTERM)
+        terminated = 1;
     cancel_requested = 1;
 }
 
@@ -201,6 +203,7 @@ int main(int argc, char **argv)
     struct sigaction sa = {.sa_handler = on_sigint};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     /* A closed pipe (`persona … | head`) must not kill a command between its
      * commit and its log entry: writes fail instead, and the script stops. */
     signal(SIGPIPE, SIG_IGN);
@@ -215,6 +218,8 @@ int main(int argc, char **argv)
      * after every command it ran was committed and logged */
     if (fflush(stdout) != 0 || sink_failed(c.out))
         status = 128 + SIGPIPE;
+    if (terminated)
+        status = 128 + SIGTERM;
     workspace_close(&c);
     sink_close(c.out);
     return status;

@@ -37,6 +37,27 @@ static int pick(ctx *c, const char *option, const char *given, const char *table
     return 0;
 }
 
+/* The consent column: as given, or the one whose name says consent in whole words;
+ * several candidates are refused, so the analyst names the one that holds. */
+static int pick_consent(ctx *c, const struct profile_options *o, struct profile_report *rep)
+{
+    if (o->consent)
+        return pick(c, "consent", o->consent, o->customers, NULL, NULL, COL_ANY, rep->consent, sizeof rep->consent);
+    int n, polarity;
+    char **cols = table_columns(c, "profile build", o->customers, &n);
+    struct strbuf candidates = {0};
+    int i = consent_find_column((const char *const *)cols, n, &polarity, &candidates);
+    int rc = 0;
+    if (i == -2)
+        rc = ctx_error(c, "profile build: more than one column could hold the consent (%s); name the one that does "
+                          "with consent=COL", strbuf_str(&candidates));
+    else if (i >= 0)
+        put(rep->consent, sizeof rep->consent, cols[i]);
+    strbuf_free(&candidates);
+    free_names(cols, n);
+    return rc;
+}
+
 /* The column of table named like the customers' key, else a customer-like one. */
 static int pick_link(ctx *c, const char *option, const char *given, const char *table, const char *key,
                      char *out, size_t size)
@@ -211,15 +232,13 @@ static int build_sql(ctx *c, const struct profile_options *o, struct profile_rep
     }
     sqlite3_finalize(st);
     if (rep->consent[0]) {
-        strbuf_puts(q, ", CASE WHEN lower(trim(c.");
-        strbuf_put_ident(q, rep->consent);
-        strbuf_puts(q, ")) IN (");
-        consent_sql_list(q, consent_granted);
-        strbuf_puts(q, ") THEN 1 WHEN lower(trim(c.");
-        strbuf_put_ident(q, rep->consent);
-        strbuf_puts(q, ")) IN (");
-        consent_sql_list(q, consent_denied);
-        strbuf_puts(q, ") THEN 0 END AS consent");
+        struct strbuf col = {0};
+        strbuf_puts(&col, "c.");
+        strbuf_put_ident(&col, rep->consent);
+        strbuf_puts(q, ", ");
+        consent_sql(q, strbuf_str(&col), consent_column_polarity(rep->consent));
+        strbuf_puts(q, " AS consent");
+        strbuf_free(&col);
     }
     if (orders) {
         strbuf_puts(q, ", coalesce(o.orders, 0) AS orders, coalesce(o.revenue, 0) AS revenue, "
@@ -409,7 +428,6 @@ int profile_build(ctx *c, const struct profile_options *o, struct profile_report
 {
     memset(rep, 0, sizeof *rep);
     static const char *const email_contains[] = {"email", "mail", NULL};
-    static const char *const consent_contains[] = {"consent", "optin", "subscribed", "newsletter", "permission", NULL};
     static const char *const category_names[] = {"category", "productcategory", NULL};
     static const char *const category_contains[] = {"category", NULL};
     static const char *const time_names[] = {"eventtime", "timestamp", "time", "occurredat", "createdat", "date", NULL};
@@ -423,7 +441,7 @@ int profile_build(ctx *c, const struct profile_options *o, struct profile_report
         return -1;
     if (settle_key(c, o, rep) ||
         pick(c, "email", o->email, o->customers, NULL, email_contains, COL_ANY, rep->email, sizeof rep->email) ||
-        pick(c, "consent", o->consent, o->customers, NULL, consent_contains, COL_ANY, rep->consent, sizeof rep->consent))
+        pick_consent(c, o, rep))
         return -1;
     struct rfm_options ro = {.orders = orders};
     struct rfm_report rr = {0};
