@@ -229,3 +229,30 @@ CREATE TABLE IF NOT EXISTS _persona_merges (
     source       TEXT                       -- why: survivor (most-complete, …), frequent, longest, recent
 );
 CREATE INDEX IF NOT EXISTS _persona_merges_by_table ON _persona_merges(table_name, survivor);
+
+-- A secret of this workspace: the salt of the identity hashes below, made at the
+-- first erasure.  It never leaves the workspace; without it a hash cannot be
+-- matched against a guessed identifier from outside.
+CREATE TABLE IF NOT EXISTS _persona_secrets (
+    name        TEXT PRIMARY KEY,
+    value       TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Every `forget`: when, why, and a salted hash of the identifier it was given; no
+-- personal data.
+CREATE TABLE IF NOT EXISTS _persona_erasures (
+    id            INTEGER PRIMARY KEY,
+    erased_at     TEXT NOT NULL,            -- UTC, ISO 8601
+    reason        TEXT,
+    identity_hash TEXT NOT NULL,
+    rows_erased   INTEGER NOT NULL,
+    command_id    INTEGER
+);
+
+-- The suppression list: salted hashes of the erased people's identifiers, by kind
+-- (key, email, phone), so later loads skip them and exports never include them.
+CREATE TABLE IF NOT EXISTS _persona_suppressed (
+    hash        TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    erasure_id  INTEGER NOT NULL
+) WITHOUT ROWID;

@@ -40,7 +40,7 @@ static int export_exec(ctx *c, const struct cmd_args *a)
     struct export_report rep;
     int rc = export_run(c, &o, &rep);
     if (rc == 0) {
-        int64_t left = rep.consent_denied + rep.consent_unknown + rep.no_identifier;
+        int64_t left = rep.consent_denied + rep.consent_unknown + rep.no_identifier + rep.suppressed;
         sink_record_begin(c->out, NULL);
         sink_field(c->out, "file", cell_text(o.path));
         sink_field(c->out, "manifest", cell_text(rep.manifest));
@@ -52,6 +52,7 @@ static int export_exec(ctx *c, const struct cmd_args *a)
         sink_field(c->out, "left out: consent denied", cell_int(rep.consent_denied));
         sink_field(c->out, "left out: consent unknown", cell_int(rep.consent_unknown));
         sink_field(c->out, "left out: no usable identifier", cell_int(rep.no_identifier));
+        sink_field(c->out, "left out: erased (suppressed)", cell_int(rep.suppressed));
         sink_field(c->out, "consent column", cell_text(rep.consent_column[0] ? rep.consent_column : "none"));
         sink_field(c->out, "hash", cell_text(rep.hash));
         sink_field(c->out, "hashed columns", cell_int(rep.hashed_columns));
@@ -64,8 +65,9 @@ static int export_exec(ctx *c, const struct cmd_args *a)
                         (long long)rep.consent_unknown, (long long)rep.no_identifier);
         if (left)
             ctx_note(c, "export: left out %lld of %lld rows: %lld consent denied, %lld consent unknown, %lld without "
-                        "an identifier the tool can use", (long long)left, (long long)rep.candidates,
-                     (long long)rep.consent_denied, (long long)rep.consent_unknown, (long long)rep.no_identifier);
+                        "an identifier the tool can use, %lld of erased people", (long long)left,
+                     (long long)rep.candidates, (long long)rep.consent_denied, (long long)rep.consent_unknown,
+                     (long long)rep.no_identifier, (long long)rep.suppressed);
     }
     export_report_free(&rep);
     return rc;

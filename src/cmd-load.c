@@ -4,7 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "cmd.h"
+#include "identity.h"
+#include "strbuf.h"
+#include "workspace.h"
 #include "loader.h"
 #include "sink.h"
 
@@ -128,6 +133,23 @@ static void write_summary(ctx *c, const struct load_options *o, const struct loa
     sink_table_end(c->out);
 }
 
+/* Removes from a table just loaded the rows of people `forget` erased: their
+ * identifiers are on the suppression list.  Returns how many, or -1. */
+static int64_t drop_suppressed(ctx *c, const char *table)
+{
+    struct strbuf cond = {0};
+    identity_suppressed_sql(c, table, &cond);
+    int64_t n = 0;
+    if (strcmp(strbuf_str(&cond), "0") != 0) {
+        char *sql = sqlite3_mprintf("DELETE FROM \"%w\" WHERE %s", table, strbuf_str(&cond));
+        int64_t before = sqlite3_total_changes64(c->db);
+        n = exec_sql(c, "load: suppression", sql) ? -1 : sqlite3_total_changes64(c->db) - before;
+        sqlite3_free(sql);
+    }
+    strbuf_free(&cond);
+    return n;
+}
+
 static int load_exec(ctx *c, const struct cmd_args *a)
 {
     struct load_options o = {.path = a->argv[0], .key = cmd_opt(a, "key"), .replace = cmd_opt_given(a, "replace")};
@@ -151,8 +173,15 @@ static int load_exec(ctx *c, const struct cmd_args *a)
                           "nothing was loaded",
                        o.path, (long long)r.rejected, reject_count, (long long)r.first_reject_line,
                        r.first_reject_reason);
+    int64_t suppressed = rc == 0 ? drop_suppressed(c, r.table) : 0;
+    if (suppressed < 0)
+        rc = -1;
+    else
+        r.rows -= suppressed;
     if (rc == 0) {
         write_summary(c, &o, &r);
+        if (suppressed)
+            ctx_note(c, "load: %lld rows of erased people (forget) were not kept", (long long)suppressed);
         if (r.rejected)
             ctx_note(c, "load: %lld rows of %s could not be read and are kept in _persona_rejects "
                         "(first: line %lld: %s)",

@@ -173,6 +173,14 @@ static int profile_exec(ctx *c, const struct cmd_args *a)
     return 0;
 }
 
+/* `profile KEY` shows a card: it only reads (and names a person, so it is not
+ * logged either). */
+static int profile_reads_only(ctx *c, const struct cmd_args *a)
+{
+    (void)c;
+    return strcmp(a->argv[0], "build") != 0;
+}
+
 const struct cmd_entry cmd_profile_entry = {
     .name = "profile",
     .usage = "profile build [customers=T] [orders=T] [events=T] [key=COL] [email=COL] … [replace] | profile KEY|EMAIL",
@@ -184,6 +192,7 @@ const struct cmd_entry cmd_profile_entry = {
     .options = profile_options,
     .flags = CMD_CHANGES,
     .exec = profile_exec,
+    .reads_only = profile_reads_only,
 };
 
 /* ---- rfm ---- */

@@ -25,7 +25,7 @@ static const struct cmd_entry *const commands[] = {
     &cmd_normalize_entry, &cmd_validate_entry, &cmd_impute_entry, &cmd_outliers_entry,
     &cmd_dedupe_entry,  &cmd_profile_entry, &cmd_rfm_entry,
     &cmd_cluster_entry, &cmd_elbow_entry, &cmd_pca_entry, &cmd_plot_entry,
-    &cmd_segment_entry, &cmd_export_entry,
+    &cmd_segment_entry, &cmd_export_entry, &cmd_forget_entry,
     &cmd_abtest_entry,  &cmd_samplesize_entry, &cmd_power_entry,
     &cmd_history_entry, &cmd_undo_entry,
     &cmd_replay_entry,  &cmd_help_entry,
@@ -295,13 +295,16 @@ static int run_entry(ctx *c, const struct cmd_entry *e, const struct cmd_args *a
     if (c->cancel)
         *c->cancel = 0;
     int logged = changing && !(e->flags & CMD_NOLOG);
-    c->command_id = logged ? log_begin(c, text, !(e->flags & CMD_NOSAVE)) : 0;
+    const char *logged_text = e->flags & CMD_PERSONAL ? e->name : text;
+    c->command_id = logged ? log_begin(c, logged_text, !(e->flags & CMD_NOSAVE)) : 0;
     int64_t id = c->command_id;
     double t0 = now_ms();
     if (changing)
         sink_hold(c->out);
     sink_begin(c->out);
     int rc = changing ? exec_in_transaction(c, e, a, id, t0) : e->exec(c, a);
+    if (rc == 0 && changing && e->after_commit)
+        rc = e->after_commit(c);
     if (changing && rc != 0) {
         sink_end(c->out);
         sink_release(c->out, 0);    /* what it printed was rolled back */
@@ -311,7 +314,8 @@ static int run_entry(ctx *c, const struct cmd_entry *e, const struct cmd_args *a
     if (changing && rc == 0)
         sink_release(c->out, 1);
     if (logged && rc != 0)
-        log_end(c, id, ctx_is_cancelled(c) ? "cancelled" : "error", now_ms() - t0, c->err);
+        log_end(c, id, ctx_is_cancelled(c) ? "cancelled" : "error", now_ms() - t0,
+                e->flags & CMD_PERSONAL ? "failed" : c->err);
     c->command_name = saved_name;
     c->command_id = saved_id;
     return rc;

@@ -36,6 +36,7 @@ enum cmd_flags {
     CMD_WRITES_FILE = 1 << 5, /* writes a file that its `force` flag may replace: `history
                                save` adds force, so a saved script replays over the files
                                its earlier run wrote */
+    CMD_PERSONAL = 1 << 6,  /* its words are personal data: the log keeps only its name */
 };
 
 struct cmd_args;
@@ -52,6 +53,9 @@ struct cmd_entry {
     /* CMD_CHANGES commands: whether this invocation only reads (NULL: never).  A
      * reading run writes nothing to the workspace, not even the log. */
     int (*reads_only)(ctx *c, const struct cmd_args *a);
+    /* CMD_CHANGES commands: what runs after the transaction committed, outside it
+     * (VACUUM cannot run in one); NULL: nothing.  A failure fails the command. */
+    int (*after_commit)(ctx *c);
 };
 
 struct cmd_args {
@@ -128,5 +132,6 @@ extern const struct cmd_entry cmd_cluster_entry, cmd_elbow_entry, cmd_pca_entry,
 extern const struct cmd_entry cmd_dedupe_entry, cmd_profile_entry, cmd_rfm_entry;
 extern const struct cmd_entry cmd_abtest_entry, cmd_samplesize_entry, cmd_power_entry;
 extern const struct cmd_entry cmd_segment_entry, cmd_export_entry;
+extern const struct cmd_entry cmd_forget_entry;
 
 #endif

@@ -15,6 +15,7 @@
 #include "consent.h"
 #include "csvwrite.h"
 #include "fileio.h"
+#include "identity.h"
 #include "jsonbuf.h"
 #include "segment.h"
 #include "similar.h"
@@ -43,6 +44,8 @@ struct plan {
     int nsel;
     int consent_at, country_at;
     struct strbuf consent_sql;  /* 1, 0 or NULL per row, read at export time; empty: none */
+    int suppressed_at;          /* the column saying a row is an erased person's, -1 none */
+    struct strbuf suppressed_sql;
     const struct preset *preset;
     struct out_col *out;
     int nout;
@@ -60,6 +63,7 @@ static void plan_free(struct plan *p)
     free_names(p->cols, p->ncols);
     free_names(p->sel, p->nsel);
     strbuf_free(&p->consent_sql);
+    strbuf_free(&p->suppressed_sql);
     for (int i = 0; i < p->nout; i++) {
         free(p->out[i].header);
         free(p->out[i].from);
@@ -437,9 +441,16 @@ static void build_query(ctx *c, struct plan *p)
     }
     if (p->nsel == 0)
         strbuf_puts(q, "1");
+    int extra = p->nsel ? p->nsel : 1;
     if (p->consent_sql.len) {
         strbuf_printf(q, ", %s", strbuf_str(&p->consent_sql));
-        p->consent_at = p->nsel ? p->nsel : 1;
+        p->consent_at = extra++;
+    }
+    /* an erased person is never exported, whatever the source still holds */
+    identity_suppressed_sql(c, p->table, &p->suppressed_sql);
+    if (strcmp(strbuf_str(&p->suppressed_sql), "0") != 0) {
+        strbuf_printf(q, ", %s", strbuf_str(&p->suppressed_sql));
+        p->suppressed_at = extra++;
     }
     strbuf_puts(q, " FROM ");
     strbuf_put_ident(q, p->table);
@@ -512,6 +523,10 @@ static int stream_rows(ctx *c, struct plan *p, struct csv_writer *w, struct expo
             if (ctx_is_cancelled(c) || w->err)
                 break;
             ctx_progress(c, rep->candidates, 0, "rows");
+        }
+        if (p->suppressed_at >= 0 && sqlite3_column_int(st, p->suppressed_at)) {
+            rep->suppressed++;
+            continue;
         }
         if (p->consent_at >= 0) {
             int s = consent_state(st, p->consent_at);
@@ -686,8 +701,10 @@ static void manifest_json(ctx *c, const struct export_options *o, const struct p
     member(b, "candidates", &first);
     strbuf_printf(b, "%lld", (long long)rep->candidates);
     member(b, "left_out", &first);
-    strbuf_printf(b, "{\"consent_denied\": %lld, \"consent_unknown\": %lld, \"no_identifier\": %lld}",
-                  (long long)rep->consent_denied, (long long)rep->consent_unknown, (long long)rep->no_identifier);
+    strbuf_printf(b, "{\"consent_denied\": %lld, \"consent_unknown\": %lld, \"no_identifier\": %lld, "
+                     "\"suppressed\": %lld}",
+                  (long long)rep->consent_denied, (long long)rep->consent_unknown, (long long)rep->no_identifier,
+                  (long long)rep->suppressed);
     member(b, "format", &first);
     strbuf_printf(b, "{\"standard\": \"RFC 4180\", \"encoding\": \"UTF-8\", \"bom\": %s, \"line_ending\": \"CRLF\", "
                      "\"formula_prefix\": \"'\"}", o->bom ? "true" : "false");
@@ -800,7 +817,7 @@ int export_run(ctx *c, const struct export_options *o, struct export_report *rep
     struct strbuf manifest = {0}, tmp = {0}, json = {0};
     strbuf_printf(&manifest, "%s.manifest.json", o->path);
     rep->manifest = xstrdup(strbuf_str(&manifest));
-    struct plan p = {.consent_at = -1, .country_at = -1};
+    struct plan p = {.consent_at = -1, .country_at = -1, .suppressed_at = -1};
     int rc = check_target(c, o, rep->manifest) || settle_options(c, o, &p, rep) || load_source(c, o, &p) ? -1 : 0;
     if (rc == 0)
         rc = p.preset ? plan_preset(c, o, &p) : plan_plain(c, o, &p);

@@ -48,6 +48,7 @@ struct export_report {
     int64_t rows;           /* written */
     int64_t candidates;     /* rows of the source (members of the segment) */
     int64_t consent_denied, consent_unknown, no_identifier;
+    int64_t suppressed;     /* rows of erased people (forget), never exported */
     char consent_column[256];   /* "" with consent=none */
     char hash[16];          /* "sha256" or "none" */
     int hashed_columns;

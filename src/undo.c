@@ -385,7 +385,10 @@ static int drop_stashes(ctx *c, int64_t command_id)
         sqlite3_free(sql);
     }
     sqlite3_finalize(st);
-    strbuf_printf(&b, "DELETE FROM _persona_undo WHERE command_id=%lld", (long long)command_id);
+    /* the old values of its cells go with it: change data is bounded by the undo
+     * depth, and a person's values do not outlive what undo can still need */
+    strbuf_printf(&b, "DELETE FROM _persona_undo WHERE command_id=%lld; DELETE FROM _persona_changes WHERE command_id=%lld",
+                  (long long)command_id, (long long)command_id);
     int rc = exec_sql(c, "undo: prune", strbuf_str(&b));
     strbuf_free(&b);
     return rc;
@@ -492,6 +495,9 @@ int undo_last(ctx *c, int64_t *undone)
     if (sqlite3_step(st) == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
+    if (id == 0 && query_int(c, "SELECT count(*) FROM _persona_erasures") > 0)
+        return ctx_error(c, "undo: nothing to undo: 'forget' erased the undo store with the person, and what it "
+                            "erased cannot be brought back");
     if (id == 0)
         return ctx_error(c, "undo: nothing to undo (the last %d changes can be undone)", UNDO_DEPTH);
     if (prepare_sql(c, "undo", "SELECT action, object, stash, sql FROM _persona_undo "

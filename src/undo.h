@@ -47,7 +47,8 @@ void schema_snapshot_free(struct schema_snapshot *s);
  * recreated.  Tables already recorded by this command are left to that record. */
 int undo_schema_changes(ctx *c, const struct schema_snapshot *before);
 
-/* Forgets undo data beyond the last UNDO_DEPTH commands (drops their stashes). */
+/* Forgets undo data beyond the last UNDO_DEPTH commands: drops their stashes and
+ * their rows of _persona_changes, so undo and change data stay bounded. */
 int undo_prune(ctx *c);
 
 /* Undoes the last changing command that can be undone, inside the caller's

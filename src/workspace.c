@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "identity.h"
 #include "similar.h"
 #include "sqlfunc.h"
 #include "strbuf.h"
@@ -187,7 +188,7 @@ int workspace_open(ctx *c, const char *path)
      * TEMP tables until the first changing command adopts the file
      * (workspace_prepare_write), so a foreign SQLite file stays byte-identical under
      * every read-only command and readers never queue behind a writer. */
-    if (each_schema_statement(shadow_missing, c) || sqlfunc_register(c)) {
+    if (each_schema_statement(shadow_missing, c) || sqlfunc_register(c) || identity_register(c)) {
         workspace_close(c);
         return -1;
     }
