@@ -29,8 +29,7 @@ int identity_salt_ensure(ctx *c)
     return rc;
 }
 
-/* Normalises value for its kind into b. */
-static void normalise(const char *kind, const char *v, struct strbuf *b)
+void identity_normalise(const char *kind, const char *v, struct strbuf *b)
 {
     /* keys are compared as text: 12346 and '12346' are one customer */
     if (strcmp(kind, IDENTITY_PHONE) == 0) {
@@ -59,7 +58,7 @@ static void sql_identity(sqlite3_context *cx, int argc, sqlite3_value **argv)
         return;
     }
     struct strbuf norm = {0}, in = {0};
-    normalise(kind, value, &norm);
+    identity_normalise(kind, value, &norm);
     if (norm.len == 0) {
         sqlite3_result_null(cx);
         strbuf_free(&norm);

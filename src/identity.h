@@ -18,6 +18,10 @@ struct strbuf;
 #define IDENTITY_EMAIL "email"
 #define IDENTITY_PHONE "phone"
 
+/* Appends value normalised for its kind into b: an email trimmed and lower-cased, a
+ * phone its digits, anything else trimmed. */
+void identity_normalise(const char *kind, const char *value, struct strbuf *b);
+
 /* Makes sure the workspace has its salt (inside the caller's transaction). */
 int identity_salt_ensure(ctx *c);
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "identity.h"
+#include "pseudonym.h"
 #include "similar.h"
 #include "sqlfunc.h"
 #include "strbuf.h"
@@ -188,7 +189,8 @@ int workspace_open(ctx *c, const char *path)
      * TEMP tables until the first changing command adopts the file
      * (workspace_prepare_write), so a foreign SQLite file stays byte-identical under
      * every read-only command and readers never queue behind a writer. */
-    if (each_schema_statement(shadow_missing, c) || sqlfunc_register(c) || identity_register(c)) {
+    if (each_schema_statement(shadow_missing, c) || sqlfunc_register(c) || identity_register(c) ||
+        pseudonym_register(c) || mask_register(c)) {
         workspace_close(c);
         return -1;
     }
