@@ -50,7 +50,8 @@ expect_match "export: rows written" "^rows +$YES$" "$OUT"
 expect_match "export: the segment's members" "^candidates +$VIP$" "$OUT"
 expect_match "export: left out, consent denied" "^left out: consent denied +$NO$" "$OUT"
 expect_match "export: left out, consent unknown" "^left out: consent unknown +$UNKNOWN$" "$OUT"
-expect_match "export: the profile's consent column" '^consent column +consent$' "$OUT"
+expect_match "export: the consent in force, read from the customers the profiles were built from" \
+    '^consent column +customers\.marketing_consent$' "$OUT"
 expect_match "export: the summary says how many were left out and why" \
     "export: left out $((NO + UNKNOWN)) of $VIP rows: $NO consent denied, $UNKNOWN consent unknown" "$ERR"
 expect_eq "export: Python's csv reads it: rows and columns" "$YES $(s "SELECT count(*) FROM pragma_table_info('profiles')")" "$(csv_check vip.csv)"
@@ -69,7 +70,7 @@ expect_eq "manifest: the source and its definition SQL" \
     "$(manifest vip.csv "'|'.join([m['source']['name'], m['source']['type'], m['source']['segment_kind'], m['source']['table'], m['source']['definition']])")"
 expect_eq "manifest: rows and rows left out by reason" "$YES $VIP $NO $UNKNOWN 0" \
     "$(manifest vip.csv "m['rows'], m['candidates'], m['left_out']['consent_denied'], m['left_out']['consent_unknown'], m['left_out']['no_identifier']")"
-expect_eq "manifest: no preset, no hash, the consent column" "None None consent" \
+expect_eq "manifest: no preset, no hash, the consent column" "None None customers.marketing_consent" \
     "$(manifest vip.csv "m['preset'], m['hash'], m['consent']['column']")"
 expect_eq "manifest: the Persona version" "$("$PERSONA" --version | awk '{print $2}')" "$(manifest vip.csv "m['persona_version']")"
 expect_match "manifest: the creation time" '^20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z$' \
@@ -239,6 +240,6 @@ bad "hash for a tool that matches in clear" "export: hash=sha256: mailchimp matc
     "export vip to out/x.csv preset=mailchimp hash=sha256"
 bad "an unknown hash" "export: hash=md5: expected sha256 or none" "export vip to out/x.csv hash=md5"
 bad "a missing 'to'" "export: expected 'export SOURCE to PATH'" "export vip into out/x.csv"
-bad "the workspace itself" "export: .*ws\.db: is the workspace itself" "export vip to $DB force"
+bad "the workspace itself" "export: .*ws\.db: is the workspace's own file" "export vip to $DB force"
 bad "a folder" "export: out: is a directory" "export vip to out force"
 same "bad exports leave the workspace as it was" "$s0"

@@ -10,7 +10,7 @@ printf 'id,name\n1,O'"'"'Neil\n2,Smith\n3,a;b\n4,#1\n' >names.csv
 # ---- -c ----
 expect_ok "-c with ';' between commands" -c "load names.csv; tables; show names limit=1"
 expect_match "-c ';': load ran" '^rows +4$' "$OUT"
-expect_match "-c ';': tables ran" '^names +table +4 +2 +rowid$' "$OUT"
+expect_match "-c ';': tables ran" '^names +table +4 +2 +rowid +INTEGER *$' "$OUT"
 expect_match "-c ';': show ran" "^ 1  O'Neil$" "$OUT"
 expect_match "-c: messages go to stderr, not stdout" '^show: first 1 rows; limit=N or limit=all for more$' "$ERR"
 expect_eq "-c: stdout has no messages" "0" "$(grep -c 'first 1 rows' <<<"$OUT")"
