@@ -35,7 +35,8 @@ static char *table_role(ctx *c, const char *name)
     if (!role && sqlite3_prepare_v2(c->db,
                                     "SELECT 'customers (deduplicated)' FROM _persona_dedupe_runs WHERE table_name = ?1 "
                                     "UNION ALL SELECT 'result of ' || kind || ' on ' || source_table FROM _persona_models "
-                                    "WHERE name = ?1 LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+                                    "WHERE name = ?1 UNION ALL SELECT 'rfm of ' || source FROM _persona_tables "
+                                    "WHERE name = ?1 AND key_column = 'customer' LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
             role = xstrdup((const char *)sqlite3_column_text(st, 0));
