@@ -22,23 +22,19 @@ static char *table_role(ctx *c, const char *name)
     sqlite3_stmt *st;
     char *role = NULL;
     if (sqlite3_prepare_v2(c->db,
-                           "SELECT CASE ?1 COLLATE NOCASE WHEN customers THEN 'customers' "
+                           "SELECT role FROM (SELECT 1 AS o, CASE ?1 COLLATE NOCASE WHEN customers THEN 'customers' "
                            "WHEN orders THEN 'orders of ' || customers || ' by ' || order_customer "
                            "WHEN events THEN 'events of ' || customers || ' by ' || event_customer "
-                           "WHEN profiles_table THEN 'profiles of ' || customers END "
-                           "FROM _persona_profiles ORDER BY command_id DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+                           "WHEN profiles_table THEN 'profiles of ' || customers END AS role "
+                           "FROM (SELECT * FROM _persona_profiles ORDER BY command_id DESC LIMIT 1) "
+                           "UNION ALL SELECT 2, 'customers (deduplicated)' FROM _persona_dedupe_runs "
+                           "WHERE table_name = ?1 "
+                           "UNION ALL SELECT 3, 'result of ' || kind || ' on ' || source_table FROM _persona_models "
+                           "WHERE name = ?1 UNION ALL SELECT 4, 'rfm of ' || source FROM _persona_tables "
+                           "WHERE name = ?1 AND key_column = 'customer') WHERE role IS NOT NULL ORDER BY o LIMIT 1",
+                           -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-            role = xstrdup((const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
-    }
-    if (!role && sqlite3_prepare_v2(c->db,
-                                    "SELECT 'customers (deduplicated)' FROM _persona_dedupe_runs WHERE table_name = ?1 "
-                                    "UNION ALL SELECT 'result of ' || kind || ' on ' || source_table FROM _persona_models "
-                                    "WHERE name = ?1 UNION ALL SELECT 'rfm of ' || source FROM _persona_tables "
-                                    "WHERE name = ?1 AND key_column = 'customer' LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        if (sqlite3_step(st) == SQLITE_ROW)
             role = xstrdup((const char *)sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
     }

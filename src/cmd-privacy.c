@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "digest.h"
 #include "forget.h"
 #include "identity.h"
 #include "pseudonym.h"
@@ -142,8 +143,7 @@ static int pseudonymize_exec(ctx *c, const struct cmd_args *a)
     unsigned char key[PSEUDONYM_KEY_BYTES];
     char keyhex[2 * PSEUDONYM_KEY_BYTES + 1];
     int rc = pseudonym_key_load(c, "pseudonymize", keyfile, key) || undo_table_copied(c, table) ? -1 : 0;
-    for (int i = 0; i < PSEUDONYM_KEY_BYTES; i++)
-        snprintf(keyhex + 2 * i, 3, "%02x", key[i]);
+    hex_encode(key, sizeof key, keyhex);
     struct strbuf sql = {0};
     strbuf_puts(&sql, "UPDATE ");
     strbuf_put_ident(&sql, table);

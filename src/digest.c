@@ -39,18 +39,23 @@ void sha256_update(struct sha256 *h, const void *data, size_t len)
         abort();
 }
 
-void sha256_final_hex(struct sha256 *h, char hex[SHA256_HEX])
+void hex_encode(const unsigned char *bytes, size_t n, char *hex)
 {
     static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        hex[2 * i] = digits[bytes[i] >> 4];
+        hex[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    hex[2 * n] = '\0';
+}
+
+void sha256_final_hex(struct sha256 *h, char hex[SHA256_HEX])
+{
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     if (EVP_DigestFinal_ex(h->ctx, md, &n) != 1 || n != 32)
         abort();
-    for (unsigned int i = 0; i < n; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = '\0';
+    hex_encode(md, n, hex);
     start(h);
 }
 

@@ -27,4 +27,7 @@ void sha256_final_hex(struct sha256 *h, char hex[SHA256_HEX]);
  * be in the middle of a stream). */
 void sha256_hex(struct sha256 *h, const void *data, size_t len, char hex[SHA256_HEX]);
 
+/* Writes n bytes as 2n lowercase hex digits and a NUL into hex. */
+void hex_encode(const unsigned char *bytes, size_t n, char *hex);
+
 #endif

@@ -20,9 +20,8 @@ int identity_salt_ensure(ctx *c)
     unsigned char raw[16];
     if (RAND_bytes(raw, sizeof raw) != 1)
         return ctx_error(c, "forget: no random bytes for the workspace's salt");
-    char hex[33];
-    for (size_t i = 0; i < sizeof raw; i++)
-        snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+    char hex[2 * sizeof raw + 1];
+    hex_encode(raw, sizeof raw, hex);
     char *sql = sqlite3_mprintf("INSERT INTO _persona_secrets(name, value) VALUES ('salt', %Q)", hex);
     int rc = exec_sql(c, "forget", sql);
     sqlite3_free(sql);

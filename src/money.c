@@ -161,14 +161,20 @@ int money_plan(ctx *c, const char *cmd, const char *table, const char *where, co
     return 0;
 }
 
+/* Appends "table"."column". */
+static void qualified(struct strbuf *b, const char *table, const char *column)
+{
+    strbuf_put_ident(b, table);
+    strbuf_putc(b, '.');
+    strbuf_put_ident(b, column);
+}
+
 /* The orders' currency, qualified by their table: inside the rates subquery an
  * unqualified name would be the rates' own currency column. */
 static void row_currency(const struct money_plan *p, struct strbuf *b)
 {
     strbuf_puts(b, "upper(trim(");
-    strbuf_put_ident(b, p->table);
-    strbuf_putc(b, '.');
-    strbuf_put_ident(b, p->currency);
+    qualified(b, p->table, p->currency);
     strbuf_puts(b, "))");
 }
 
@@ -180,29 +186,25 @@ void money_amount_sql(const struct money_plan *p, const char *amount, const char
     }
     strbuf_printf(b, "(%s) * (CASE WHEN ", amount);
     row_currency(p, b);
-    strbuf_printf(b, " = '%s' THEN 1 ELSE (SELECT r.", p->in);
-    strbuf_put_ident(b, p->rate_col);
-    strbuf_puts(b, " FROM ");
+    /* the names, quoted once: r.rate, r.currency, r.date and the row's date */
+    struct strbuf rate = {0}, cur = {0}, day = {0}, row_day = {0};
+    qualified(&rate, "r", p->rate_col);
+    qualified(&cur, "r", p->rate_currency);
+    qualified(&day, "r", p->rate_date);
+    qualified(&row_day, p->table, date_col);
+    strbuf_printf(b, " = '%s' THEN 1 ELSE (SELECT %s FROM ", p->in, strbuf_str(&rate));
     strbuf_put_ident(b, p->rates);
-    strbuf_puts(b, " r WHERE upper(trim(r.");
-    strbuf_put_ident(b, p->rate_currency);
-    strbuf_puts(b, ")) = ");
+    strbuf_printf(b, " r WHERE upper(trim(%s)) = ", strbuf_str(&cur));
     row_currency(p, b);
-    strbuf_puts(b, " AND r.");
-    strbuf_put_ident(b, p->rate_col);
-    strbuf_puts(b, " > 0");
-    if (p->rate_date[0]) {
-        strbuf_puts(b, " AND date(r.");
-        strbuf_put_ident(b, p->rate_date);
-        strbuf_puts(b, ") <= date(");
-        strbuf_put_ident(b, p->table);
-        strbuf_putc(b, '.');
-        strbuf_put_ident(b, date_col);
-        strbuf_puts(b, ") ORDER BY date(r.");
-        strbuf_put_ident(b, p->rate_date);
-        strbuf_puts(b, ") DESC");
-    }
+    strbuf_printf(b, " AND %s > 0", strbuf_str(&rate));
+    if (p->rate_date[0])
+        strbuf_printf(b, " AND date(%s) <= date(%s) ORDER BY date(%s) DESC", strbuf_str(&day), strbuf_str(&row_day),
+                      strbuf_str(&day));
     strbuf_puts(b, " LIMIT 1) END)");
+    strbuf_free(&rate);
+    strbuf_free(&cur);
+    strbuf_free(&day);
+    strbuf_free(&row_day);
 }
 
 void money_missing_sql(const struct money_plan *p, struct strbuf *b)

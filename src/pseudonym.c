@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "identity.h"
 #include "strbuf.h"
 #include "workspace.h"
@@ -48,8 +49,7 @@ int pseudonym_key_load(ctx *c, const char *cmd, const char *path, unsigned char 
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
         if (fd < 0)
             return ctx_error(c, "%s: keyfile=%s: %s", cmd, path, strerror(errno));
-        for (int i = 0; i < PSEUDONYM_KEY_BYTES; i++)
-            snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+        hex_encode(raw, sizeof raw, hex);
         hex[2 * PSEUDONYM_KEY_BYTES] = '\n';
         int bad = write(fd, hex, 2 * PSEUDONYM_KEY_BYTES + 1) != 2 * PSEUDONYM_KEY_BYTES + 1;
         bad |= fsync(fd) != 0;
@@ -89,8 +89,7 @@ static void sql_pseudonym(sqlite3_context *cx, int argc, sqlite3_value **argv)
     unsigned int len = 0;
     HMAC(EVP_sha256(), key, sizeof key, (const unsigned char *)in.buf, in.len, mac, &len);
     char hex[2 * EVP_MAX_MD_SIZE + 1];
-    for (unsigned int i = 0; i < len; i++)
-        snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+    hex_encode(mac, len, hex);
     sqlite3_result_text(cx, hex, (int)(2 * len), SQLITE_TRANSIENT);
     strbuf_free(&in);
 }

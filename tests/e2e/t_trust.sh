@@ -68,6 +68,17 @@ expect_ok "load a rates table with EUR only" -c "load eur_only.csv"
 expect_fail "a rates table without a currency it needs" 1 'rfm: rates=eur_only has no positive rate for USD' \
     -c "rfm orders rates=eur_only in=GBP"
 
+# dated rates: each order converted at the rate in force on its day
+printf 'order_id,customer_id,order_date,amount,currency\n1,1,2024-01-10,100,EUR\n2,1,2024-03-10,100,EUR\n3,2,2024-02-10,50,USD\n' >dated.csv
+printf 'currency,rate,date\nEUR,1.10,2024-01-01\nEUR,1.20,2024-03-01\n' >dated_rates.csv
+(DB=$WORK/dated.db
+ expect_ok "dated rates" -c "load dated.csv key=order_id; load dated_rates.csv; rfm dated rates=dated_rates in=USD"
+ expect_eq "… each order at its day's rate (100 × 1.10 + 100 × 1.20)" "230.0|50.0" \
+     "$(q "SELECT group_concat(monetary, '|') FROM (SELECT monetary FROM rfm ORDER BY customer)")"
+ printf 'currency,rate,date\nEUR,1.10,2024-02-01\n' >late_rates.csv
+ expect_ok "rates that start after an order" -c "load late_rates.csv; rfm dated rates=late_rates in=USD as rfm_late"
+ expect_match "… that order is left out as having no rate, and counted" '^left out: no rate +1$' "$OUT")
+
 # ---- 2: a merge re-points the facts, and nothing drops out of a profile ----
 expect_ok "dedupe by email" -c "dedupe customers on=first_name,last_name,email block=email"
 expect_ok "merge the duplicates" -c "dedupe merge customers keep=first"
