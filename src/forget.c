@@ -1,7 +1,6 @@
 /* forget.c — erasing one person from everything Persona keeps (see forget.h). */
 #include "forget.h"
 
-#include <ctype.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
