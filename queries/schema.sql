@@ -256,3 +256,18 @@ CREATE TABLE IF NOT EXISTS _persona_suppressed (
     kind        TEXT NOT NULL,
     erasure_id  INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- The consent ledger: one row per consent event, recorded with `consent record` or
+-- imported from a table of events with `consent import`.  The consent in force for
+-- a customer and purpose is their latest event; a plain consent column of the
+-- customers table counts as an event older than every one here.
+CREATE TABLE IF NOT EXISTS _persona_consent (
+    id          INTEGER PRIMARY KEY,
+    customer    TEXT NOT NULL,              -- the customer's key, as text
+    purpose     TEXT NOT NULL CHECK (purpose IN ('email', 'sms', 'ads', 'analytics')),
+    granted     INTEGER NOT NULL CHECK (granted IN (0, 1)),
+    at          TEXT NOT NULL,              -- when it was given or withdrawn, ISO 8601
+    source      TEXT,
+    command_id  INTEGER
+);
+CREATE INDEX IF NOT EXISTS _persona_consent_by_customer ON _persona_consent(customer, purpose, at);

@@ -74,14 +74,15 @@ static const struct preset_column meta[] = {
     {"country", ROLE_COUNTRY, RULE_COUNTRY_LOWER, 1},
 };
 
-#define PRESET(name, cols, id) {name, (int)(sizeof cols / sizeof cols[0]), cols, id}
+/* Email tools need consent to email; advertising audiences consent to ads. */
+#define PRESET(name, cols, id, purpose) {name, (int)(sizeof cols / sizeof cols[0]), cols, id, purpose}
 static const struct preset presets[] = {
-    PRESET("mailchimp", mailchimp, ID_EMAIL),
-    PRESET("hubspot", hubspot, ID_EMAIL),
-    PRESET("klaviyo", klaviyo, ID_EMAIL_OR_PHONE),
-    PRESET("braze", braze, ID_KEY),
-    PRESET("google-customer-match", google, ID_CONTACT_OR_ADDRESS),
-    PRESET("meta", meta, ID_CONTACT_OR_ADDRESS),
+    PRESET("mailchimp", mailchimp, ID_EMAIL, "email"),
+    PRESET("hubspot", hubspot, ID_EMAIL, "email"),
+    PRESET("klaviyo", klaviyo, ID_EMAIL_OR_PHONE, "email"),
+    PRESET("braze", braze, ID_KEY, "email"),
+    PRESET("google-customer-match", google, ID_CONTACT_OR_ADDRESS, "ads"),
+    PRESET("meta", meta, ID_CONTACT_OR_ADDRESS, "ads"),
 };
 enum { NPRESETS = sizeof presets / sizeof presets[0] };
 

@@ -78,6 +78,7 @@ struct preset {
     int ncols;
     const struct preset_column *cols;
     enum identifier_rule identifier;
+    const char *purpose;    /* the consent it needs: "email" or "ads" (consent ledger) */
 };
 
 /* The preset of that name (exact), or NULL. */

@@ -484,6 +484,8 @@ static int merge_exec(ctx *c, const struct cmd_args *a)
         snprintf(key, sizeof key, "built before the merge: %s", rep.facts.stale[i]);
         sink_field(c->out, key, cell_int(rep.facts.stale_rows[i]));
     }
+    if (rep.facts.ledger_events)
+        sink_field(c->out, "re-pointed: consent ledger events", cell_int(rep.facts.ledger_events));
     if (rep.facts.nstale)
         ctx_note(c, "dedupe merge: %d table%s built before the merge still name merged-away customers; build them "
                     "again (e.g. 'profile build … replace')", rep.facts.nstale, rep.facts.nstale > 1 ? "s" : "");

@@ -13,8 +13,11 @@ static const struct cmd_option export_options[] = {
                       "that preset column from COL"},
     {"hash", NULL, "sha256 or none; default: as the preset does (google-customer-match and meta hash); plain "
                    "exports hash their email, phone and name columns"},
-    {"consent", NULL, "the consent column; default: the one profile build found, or one named like consent; "
-                      "consent=none exports without asking"},
+    {"consent", NULL, "the consent column; default: the customers' column the profiles were built from, or the "
+                      "one whose name says consent (consent_withdrawn reads inverted); consent=none exports without "
+                      "asking"},
+    {"purpose", NULL, "the consent purpose to check in the ledger (email, sms, ads, analytics); default: the preset's "
+                      "(ads for google-customer-match and meta, email for the others)"},
     {"tags", NULL, "mailchimp: the Tags column's value; default: the segment's name"},
     {"bom", CMD_FLAG, "start the file with a UTF-8 byte order mark (for Excel)"},
     {"force", CMD_FLAG, "replace an existing file and its manifest"},
@@ -32,6 +35,7 @@ static int export_exec(ctx *c, const struct cmd_args *a)
         .columns = cmd_opt(a, "columns"),
         .hash = cmd_opt(a, "hash"),
         .consent = cmd_opt(a, "consent"),
+        .purpose = cmd_opt(a, "purpose"),
         .tags = cmd_opt(a, "tags"),
         .bom = cmd_opt_given(a, "bom"),
         .force = cmd_opt_given(a, "force"),
@@ -76,7 +80,7 @@ static int export_exec(ctx *c, const struct cmd_args *a)
 const struct cmd_entry cmd_export_entry = {
     .name = "export",
     .usage = "export SOURCE to PATH [preset=NAME] [columns=COL:Header,…] [hash=sha256|none] [consent=COL|none] "
-             "[tags=TEXT] [bom] [force]",
+             "[purpose=P] [tags=TEXT] [bom] [force]",
     .summary = "write a segment or table as CSV for a marketing tool, only customers who consented, with a manifest "
                "(PATH.manifest.json)",
     .example = "export vip to vip-meta.csv preset=meta",

@@ -13,6 +13,7 @@
 #include "audience.h"
 #include "country.h"
 #include "consent.h"
+#include "consent_ledger.h"
 #include "csvwrite.h"
 #include "fileio.h"
 #include "identity.h"
@@ -342,15 +343,14 @@ static int vote_dates(ctx *c, struct plan *p)
 
 /* ---- consent ---- */
 
-/* Sets the SQL that gives each exported row's consent, 1, 0 or NULL, read when the
- * export runs: from consent=COL, else — for profiles — from the customers table
- * the profiles were built from (a consent revoked since the build counts), else
- * from the one column of the table whose name says consent. */
-static int plan_consent(ctx *c, const struct export_options *o, struct plan *p, struct export_report *rep)
+/* Sets the SQL that gives each exported row's consent column's word, 1, 0 or NULL,
+ * read when the export runs: from consent=COL, else — for profiles — from the
+ * customers table the profiles were built from (a consent revoked since the build
+ * counts), else from the one column of the table whose name says consent.  No such
+ * column sets *missing (the ledger may still have a word). */
+static int column_consent(ctx *c, const struct export_options *o, struct plan *p, struct export_report *rep,
+                          int *missing)
 {
-    p->consent_at = -1;
-    if (o->consent && strcmp(o->consent, "none") == 0)
-        return 0;
     struct strbuf col = {0};
     int rc = 0;
     if (o->consent) {
@@ -408,8 +408,7 @@ static int plan_consent(ctx *c, const struct export_options *o, struct plan *p, 
         rc = ctx_error(c, "export: more than one column of %s could hold the consent (%s); name the one that does "
                           "with consent=COL", p->table, strbuf_str(&candidates));
     else if (i < 0)
-        rc = ctx_error(c, "export: %s has no consent column: name it with consent=COL, or write consent=none "
-                          "to export every row without asking", p->table);
+        *missing = 1;
     else {
         strbuf_put_ident(&col, p->table);
         strbuf_putc(&col, '.');
@@ -420,6 +419,45 @@ static int plan_consent(ctx *c, const struct export_options *o, struct plan *p, 
     strbuf_free(&candidates);
     strbuf_free(&col);
     return rc;
+}
+
+/* The consent SQL of the export: the ledger's latest event for the purpose the tool
+ * needs (a preset's, or purpose=), falling back to the consent column's word. */
+static int plan_consent(ctx *c, const struct export_options *o, struct plan *p, struct export_report *rep)
+{
+    p->consent_at = -1;
+    if (o->consent && strcmp(o->consent, "none") == 0)
+        return 0;
+    const char *purpose = p->preset ? p->preset->purpose : o->purpose;
+    if (purpose && !ledger_purpose_ok(purpose))
+        return ctx_error(c, "export: purpose=%s: expected email, sms, ads or analytics", purpose);
+    int missing = 0;
+    if (column_consent(c, o, p, rep, &missing))
+        return -1;
+    int ledger = purpose && p->key && ledger_has(c, purpose);
+    if (missing && !ledger)
+        return ctx_error(c, "export: %s has no consent column%s: name it with consent=COL, record consent with "
+                            "'consent record', or write consent=none to export every row without asking", p->table,
+                         purpose ? " and the ledger has no consent for that purpose" : "");
+    if (purpose)
+        snprintf(rep->consent_purpose, sizeof rep->consent_purpose, "%s", purpose);
+    if (!ledger)
+        return 0;
+    struct strbuf key = {0}, sql = {0};
+    strbuf_put_ident(&key, p->table);
+    strbuf_putc(&key, '.');
+    strbuf_put_ident(&key, p->key);
+    strbuf_puts(&sql, "coalesce(");
+    ledger_state_sql(strbuf_str(&key), purpose, &sql);
+    strbuf_printf(&sql, ", %s)", missing ? "NULL" : strbuf_str(&p->consent_sql));
+    strbuf_reset(&p->consent_sql);
+    strbuf_puts(&p->consent_sql, strbuf_str(&sql));
+    rep->consent_ledger = 1;
+    if (missing)
+        snprintf(rep->consent_column, sizeof rep->consent_column, "(the ledger only)");
+    strbuf_free(&key);
+    strbuf_free(&sql);
+    return 0;
 }
 
 /* 1 granted, 0 denied, -1 unknown: the consent SQL's answer for the row. */
@@ -687,7 +725,12 @@ static void manifest_json(ctx *c, const struct export_options *o, const struct p
         int negates = consent_column_polarity(dot ? dot + 1 : rep->consent_column) == CONSENT_NEGATES;
         /* in a negating column (unsubscribed) a yes refuses: the list is of the
          * values as they read in an affirmative one */
-        strbuf_printf(b, ", \"polarity\": \"%s\", \"granted\": ", negates ? "negating" : "affirmative");
+        strbuf_printf(b, ", \"polarity\": \"%s\", \"purpose\": ", negates ? "negating" : "affirmative");
+        if (rep->consent_purpose[0])
+            json_put_string(b, rep->consent_purpose);
+        else
+            strbuf_puts(b, "null");
+        strbuf_printf(b, ", \"ledger\": %s, \"granted\": ", rep->consent_ledger ? "true" : "false");
         int n = 0;
         while (consent_granted[n])
             n++;

@@ -39,6 +39,7 @@ struct export_options {
                                preset column from col; NULL: all, or the preset's guesses */
     const char *hash;       /* "sha256" or "none"; NULL: as the preset does (plain: none) */
     const char *consent;    /* a column, "none", or NULL: detected */
+    const char *purpose;    /* the consent purpose to check in the ledger; a preset's own when NULL */
     const char *tags;       /* Mailchimp's Tags; NULL: the segment's name */
     int bom, force;
     const char *command;    /* the command line, for the manifest */
@@ -50,6 +51,8 @@ struct export_report {
     int64_t consent_denied, consent_unknown, no_identifier;
     int64_t suppressed;     /* rows of erased people (forget), never exported */
     char consent_column[256];   /* "" with consent=none */
+    char consent_purpose[16];   /* the purpose checked, "" none */
+    int consent_ledger;         /* the ledger had a word for it */
     char hash[16];          /* "sha256" or "none" */
     int hashed_columns;
     char sha256[SHA256_HEX];

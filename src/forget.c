@@ -65,6 +65,7 @@ static int erase_internal_rows(ctx *c, const char *customers, struct forget_repo
         "DELETE FROM _persona_dedupe_decisions WHERE table_name = ?1 AND (CAST(key_l AS TEXT) IN (SELECT value FROM "
         "temp._persona_forget WHERE kind = 'key') OR CAST(key_r AS TEXT) IN (SELECT value FROM temp._persona_forget "
         "WHERE kind = 'key'))",
+        "DELETE FROM _persona_consent WHERE customer IN (SELECT value FROM temp._persona_forget WHERE kind = 'key')",
     };
     for (size_t i = 0; i < sizeof deletes / sizeof deletes[0]; i++) {
         char *sql = sqlite3_mprintf("%s", deletes[i]);

@@ -114,6 +114,32 @@ static int64_t stale_rows(ctx *c, const char *table, const char *col)
     return n;
 }
 
+/* The consent ledger follows the merge too: where any merged record's consent in
+ * force for a purpose was a refusal, the survivor gets a refusal event now (a
+ * person who said no on any record has said no); then every event moves to the
+ * survivor.  The ledger is copied first, so undo puts it back. */
+static int repoint_ledger(ctx *c, int64_t *rows)
+{
+    *rows = query_int(c, "SELECT count(*) FROM _persona_consent WHERE customer IN (SELECT CAST(mk AS TEXT) FROM "
+                         "temp._persona_crosswalk)");
+    if (*rows <= 0)
+        return *rows < 0 ? -1 : 0;
+    char *sql = sqlite3_mprintf(
+        "INSERT INTO _persona_consent(customer, purpose, granted, at, source, command_id) "
+        "SELECT sv, purpose, 0, strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now'), 'dedupe merge: the most restrictive "
+        "consent of the merged records', %lld FROM (SELECT CAST(x.sv AS TEXT) AS sv, s.purpose, min(s.granted) AS g, "
+        "max(s.granted) AS h FROM temp._persona_crosswalk x JOIN (SELECT customer, purpose, granted FROM "
+        "_persona_consent e WHERE id = (SELECT id FROM _persona_consent l WHERE l.customer = e.customer AND "
+        "l.purpose = e.purpose ORDER BY at DESC, id DESC LIMIT 1)) s ON s.customer IN (CAST(x.mk AS TEXT), "
+        "CAST(x.sv AS TEXT)) GROUP BY 1, 2) WHERE g = 0 AND h = 1; "
+        "UPDATE _persona_consent SET customer = (SELECT CAST(sv AS TEXT) FROM temp._persona_crosswalk "
+        "WHERE CAST(mk AS TEXT) = customer) WHERE customer IN (SELECT CAST(mk AS TEXT) FROM temp._persona_crosswalk)",
+        (long long)c->command_id);
+    int rc = undo_table_copied(c, "_persona_consent") || exec_sql(c, "dedupe merge: consent ledger", sql) ? -1 : 0;
+    sqlite3_free(sql);
+    return rc;
+}
+
 int repoint_facts(ctx *c, const char *customers, const char *key_col, struct repoint_report *rep)
 {
     memset(rep, 0, sizeof *rep);
@@ -157,6 +183,8 @@ int repoint_facts(ctx *c, const char *customers, const char *key_col, struct rep
         free(col);
     }
     free_names(tables, n);
+    if (rc == 0)
+        rc = repoint_ledger(c, &rep->ledger_events);
     if (rc == 0)
         rc = exec_sql(c, "dedupe merge: crosswalk", "DROP TABLE temp._persona_crosswalk");
     return rc;

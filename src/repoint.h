@@ -28,6 +28,7 @@ struct repoint_report {
     int nstale;
     char stale[REPOINT_MAX][160];       /* "profiles.customer_id" */
     int64_t stale_rows[REPOINT_MAX];    /* rows naming a merged-away customer */
+    int64_t ledger_events;              /* consent events moved to the survivors */
 };
 
 /* Re-points the facts of the records the running command merged away from

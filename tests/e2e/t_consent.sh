@@ -127,3 +127,46 @@ rm -f race*.csv*
 wait
 wins=$( (grep -c "already exists" race1.err race2.err | awk -F: '{s += $2} END {print s}') )
 expect_eq "two exports racing for one new path: one wins, one says it exists" "1" "$wins"
+
+# ---- the consent ledger: events per purpose, the latest in force ----
+printf 'customer_id,email,first_name,last_name,marketing_consent\n1,a@x.com,Ann,Lee,yes\n2,b@x.com,Bob,Ray,no\n3,c@x.com,Cy,Day,yes\n' >ledger_crm.csv
+expect_ok "load customers with a consent column" -c "load ledger_crm.csv key=customer_id"
+expect_ok "customer 1 withdraws email consent" -c "consent record 1 purpose=email revoked at=2026-01-05 source=form"
+expect_ok "customer 2 grants ads" -c "consent record 2 purpose=ads granted at=2026-01-06"
+expect_fail "a purpose the ledger does not know" 1 'consent record: purpose=fax: expected email, sms, ads or analytics' \
+    -c "consent record 3 purpose=fax granted"
+expect_fail "a status that is neither" 1 "consent record: 'maybe': expected granted or denied" \
+    -c "consent record 3 purpose=email maybe"
+p -c "consent show 1"
+expect_match "consent show: the event in force" '^email +denied +2026-01-05T00:00:00Z +form +in force$' "$OUT"
+expect_ok "an email tool (mailchimp needs email consent)" -c "export ledger_crm to mc.csv preset=mailchimp"
+expect_eq "… the ledger's withdrawal wins over the column's yes" "c@x.com" \
+    "$(tail -n +2 mc.csv | cut -d, -f1 | tr -d '\r' | paste -sd' ')"
+expect_eq "… the manifest names the purpose and the ledger" "email True" \
+    "$(python3 -c "import json; m = json.load(open('mc.csv.manifest.json')); print(m['consent']['purpose'], m['consent']['ledger'])")"
+expect_ok "an ads audience (meta needs ads consent)" -c "export ledger_crm to meta.csv preset=meta"
+expect_eq "… customer 2's ads grant wins over the column's no; 1 and 3 have the column's yes" "3" \
+    "$(($(wc -l <meta.csv) - 1))"
+expect_ok "undo the last consent record" -c "undo"
+expect_eq "… undone" "0" "$(q "SELECT count(*) FROM _persona_consent WHERE customer = '2'")"
+printf 'customer,purpose,status,at\n1,email,granted,2026-02-01\n3,sms,opted_out,2026-02-02\n' >events.csv
+printf 'customer,purpose,status,at\n1,email,granted,2026-02-01\n3,fax,opted_out,2026-02-02\n' >bad_events.csv
+expect_ok "load the events" -c "load events.csv; load bad_events.csv"
+expect_fail "import refuses a bad event, naming its row" 1 \
+    "consent import: 1 events of bad_events cannot be read \(first, row 2: purpose 'fax' is not email, sms, ads or analytics\)" \
+    -c "consent import bad_events"
+expect_ok "import the good ones" -c "consent import events"
+expect_match "… two events" '^events +2$' "$OUT"
+p -c "consent show 1"
+expect_match "the later grant is now in force" '^email +granted +2026-02-01T00:00:00Z +in force$' "$OUT"
+printf 'customer_id,first_name,last_name,email,marketing_consent\n7,Eve,Moss,eve@x.com,yes\n8,Eve,Moss,eve@x.com,yes\n' >ledger_dups.csv
+expect_ok "duplicates, one of whom refused ads" -c "load ledger_dups.csv key=customer_id
+consent record 7 purpose=ads granted at=2026-03-01
+consent record 8 purpose=ads denied at=2026-02-01
+dedupe ledger_dups on=first_name,last_name,email block=email
+dedupe review ledger_dups accept 7 8
+dedupe ledger_dups on=first_name,last_name,email block=email
+dedupe merge ledger_dups keep=first"
+expect_match "the merge moves the consent events" '^re-pointed: consent ledger events +1$' "$OUT"
+p -c "consent show 7"
+expect_match "… and the refusal is in force for the survivor" '^ads +denied +[0-9TZ:-]+ +dedupe merge: the most restrictive cons.* +in force$' "$OUT"
