@@ -271,3 +271,22 @@ CREATE TABLE IF NOT EXISTS _persona_consent (
     command_id  INTEGER
 );
 CREATE INDEX IF NOT EXISTS _persona_consent_by_customer ON _persona_consent(customer, purpose, at);
+
+-- Every export that wrote a file, and who was in it: for each exported row the
+-- salted hash of its customer key (identity.h, kind 'key'), so `subject` can say
+-- which exports held a person without the workspace keeping a copy of the list.
+CREATE TABLE IF NOT EXISTS _persona_exports (
+    id          INTEGER PRIMARY KEY,
+    command_id  INTEGER,
+    file        TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    preset      TEXT,
+    rows        INTEGER,
+    sha256      TEXT,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS _persona_export_members (
+    hash        TEXT NOT NULL,
+    export_id   INTEGER NOT NULL,
+    PRIMARY KEY (hash, export_id)
+) WITHOUT ROWID;

@@ -14,6 +14,7 @@
 #include "resultset.h"
 #include "sink.h"
 #include "strbuf.h"
+#include "subject.h"
 #include "undo.h"
 #include "workspace.h"
 
@@ -55,6 +56,48 @@ const struct cmd_entry cmd_forget_entry = {
     .flags = CMD_CHANGES | CMD_NOSAVE | CMD_PERSONAL,
     .exec = forget_exec,
     .after_commit = forget_scrub,
+};
+
+/* ---- subject ---- */
+
+static const struct cmd_option subject_options[] = {
+    {"customers", NULL, "the customers table; default: the latest profile build's"},
+    {"force", CMD_FLAG, "replace an existing file"},
+    {NULL},
+};
+
+static int subject_exec(ctx *c, const struct cmd_args *a)
+{
+    if (a->argc != 3 || strcmp(a->argv[1], "to") != 0)
+        return ctx_error(c, "subject: expected 'subject KEY|EMAIL to FILE.json'");
+    struct subject_report rep;
+    if (subject_export(c, a->argv[0], cmd_opt(a, "customers"), a->argv[2], cmd_opt_given(a, "force"), &rep))
+        return -1;
+    sink_record_begin(c->out, NULL);
+    sink_field(c->out, "file", cell_text(a->argv[2]));
+    sink_field(c->out, "customer records", cell_int(rep.records));
+    sink_field(c->out, "rows", cell_int(rep.rows));
+    sink_field(c->out, "tables", cell_int(rep.tables));
+    sink_field(c->out, "consent events", cell_int(rep.consent_events));
+    sink_field(c->out, "segments", cell_int(rep.segments));
+    sink_field(c->out, "exports", cell_int(rep.exports));
+    sink_record_end(c->out);
+    return 0;
+}
+
+/* Logged as an access (by name only: its words name the person), in a transaction
+ * because the workspace's salt may be made for the hashes it compares. */
+const struct cmd_entry cmd_subject_entry = {
+    .name = "subject",
+    .usage = "subject KEY|EMAIL to FILE.json [customers=TABLE] [force]",
+    .summary = "the data-subject access export: every row about one person, their consent history, segments and "
+               "the exports that held them, as JSON",
+    .example = "subject C00042 to C00042.json",
+    .min_args = 3,
+    .max_args = 3,
+    .options = subject_options,
+    .flags = CMD_CHANGES | CMD_NOSAVE | CMD_PERSONAL | CMD_WRITES_FILE,
+    .exec = subject_exec,
 };
 
 /* ---- columns named on the command line ---- */

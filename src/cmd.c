@@ -26,7 +26,7 @@ static const struct cmd_entry *const commands[] = {
     &cmd_dedupe_entry,  &cmd_profile_entry, &cmd_rfm_entry,
     &cmd_cluster_entry, &cmd_elbow_entry, &cmd_pca_entry, &cmd_plot_entry,
     &cmd_segment_entry, &cmd_export_entry,
-    &cmd_consent_entry, &cmd_forget_entry,  &cmd_pseudonymize_entry, &cmd_mask_entry, &cmd_anonymity_entry,
+    &cmd_consent_entry, &cmd_forget_entry,  &cmd_subject_entry, &cmd_pseudonymize_entry, &cmd_mask_entry, &cmd_anonymity_entry,
     &cmd_abtest_entry,  &cmd_samplesize_entry, &cmd_power_entry,
     &cmd_history_entry, &cmd_undo_entry,
     &cmd_replay_entry,  &cmd_help_entry,

@@ -132,6 +132,6 @@ extern const struct cmd_entry cmd_cluster_entry, cmd_elbow_entry, cmd_pca_entry,
 extern const struct cmd_entry cmd_dedupe_entry, cmd_profile_entry, cmd_rfm_entry;
 extern const struct cmd_entry cmd_abtest_entry, cmd_samplesize_entry, cmd_power_entry;
 extern const struct cmd_entry cmd_segment_entry, cmd_export_entry;
-extern const struct cmd_entry cmd_consent_entry, cmd_forget_entry, cmd_pseudonymize_entry, cmd_mask_entry, cmd_anonymity_entry;
+extern const struct cmd_entry cmd_consent_entry, cmd_forget_entry, cmd_subject_entry, cmd_pseudonymize_entry, cmd_mask_entry, cmd_anonymity_entry;
 
 #endif

@@ -46,6 +46,9 @@ struct plan {
     int consent_at, country_at;
     struct strbuf consent_sql;  /* 1, 0 or NULL per row, read at export time; empty: none */
     int suppressed_at;          /* the column saying a row is an erased person's, -1 none */
+    int member_at;              /* the row's key, recorded as an export member; -1 none */
+    int64_t export_id;          /* the _persona_exports row */
+    sqlite3_stmt *member;       /* records an exported row's key hash */
     struct strbuf suppressed_sql;
     const struct preset *preset;
     struct out_col *out;
@@ -484,6 +487,13 @@ static void build_query(ctx *c, struct plan *p)
         strbuf_printf(q, ", %s", strbuf_str(&p->consent_sql));
         p->consent_at = extra++;
     }
+    if (p->key) {
+        strbuf_puts(q, ", ");
+        strbuf_put_ident(q, p->table);
+        strbuf_putc(q, '.');
+        strbuf_put_ident(q, p->key);
+        p->member_at = extra++;
+    }
     /* an erased person is never exported, whatever the source still holds */
     identity_suppressed_sql(c, p->table, &p->suppressed_sql);
     if (strcmp(strbuf_str(&p->suppressed_sql), "0") != 0) {
@@ -613,6 +623,14 @@ static int stream_rows(ctx *c, struct plan *p, struct csv_writer *w, struct expo
             csv_put_field(w, text[j], lens[j], neutral[j]);
         csv_end_row(w);
         rep->rows++;
+        if (p->member && p->member_at >= 0) {
+            sqlite3_bind_value(p->member, 2, sqlite3_column_value(st, p->member_at));
+            if (sqlite3_step(p->member) != SQLITE_DONE) {
+                rc = ctx_sqlite_error(c, "export: recording who was exported");
+                break;
+            }
+            sqlite3_reset(p->member);
+        }
     }
     if (ctx_is_cancelled(c))
         rc = ctx_cancelled(c);
@@ -854,13 +872,44 @@ static int write_temp(ctx *c, const struct export_options *o, struct plan *p, st
     return rc;
 }
 
+/* Records the export (what, from where, by which command) and prepares the
+ * statement that records each exported row's key as a salted hash. */
+static int record_export(ctx *c, const struct export_options *o, struct plan *p)
+{
+    if (identity_salt_ensure(c))
+        return -1;
+    sqlite3_stmt *st;
+    if (prepare_sql(c, "export", "INSERT INTO _persona_exports(command_id, file, source, preset, created_at) "
+                                 "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", &st))
+        return -1;
+    sqlite3_bind_int64(st, 1, c->command_id);
+    sqlite3_bind_text(st, 2, o->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, o->source, -1, SQLITE_STATIC);
+    if (o->preset)
+        sqlite3_bind_text(st, 4, o->preset, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : ctx_sqlite_error(c, "export");
+    sqlite3_finalize(st);
+    p->export_id = sqlite3_last_insert_rowid(c->db);
+    if (rc || !p->key)
+        return rc;
+    struct strbuf sql = {0};
+    strbuf_puts(&sql, "INSERT OR IGNORE INTO _persona_export_members(hash, export_id) VALUES (");
+    identity_sql(&sql, "key", "?2");
+    strbuf_puts(&sql, ", ?1)");
+    rc = prepare_sql(c, "export", strbuf_str(&sql), &p->member);
+    if (rc == 0)
+        sqlite3_bind_int64(p->member, 1, p->export_id);
+    strbuf_free(&sql);
+    return rc;
+}
+
 int export_run(ctx *c, const struct export_options *o, struct export_report *rep)
 {
     memset(rep, 0, sizeof *rep);
     struct strbuf manifest = {0}, tmp = {0}, json = {0};
     strbuf_printf(&manifest, "%s.manifest.json", o->path);
     rep->manifest = xstrdup(strbuf_str(&manifest));
-    struct plan p = {.consent_at = -1, .country_at = -1, .suppressed_at = -1};
+    struct plan p = {.consent_at = -1, .country_at = -1, .suppressed_at = -1, .member_at = -1};
     int rc = check_target(c, o, rep->manifest) || settle_options(c, o, &p, rep) || load_source(c, o, &p) ? -1 : 0;
     if (rc == 0)
         rc = p.preset ? plan_preset(c, o, &p) : plan_plain(c, o, &p);
@@ -875,6 +924,8 @@ int export_run(ctx *c, const struct export_options *o, struct export_report *rep
         rc = vote_dates(c, &p);
     for (int i = 0; i < p.nout; i++)
         rep->hashed_columns += p.out[i].hashed;
+    if (rc == 0)
+        rc = record_export(c, o, &p);
     if (rc == 0) {
         build_query(c, &p);
         rc = write_temp(c, o, &p, rep, &tmp);
@@ -903,6 +954,13 @@ int export_run(ctx *c, const struct export_options *o, struct export_report *rep
     }
     if (rc == 0 && install_file(c, "export", tmp.buf, o->path, o->force))
         rc = -1, unlink(rep->manifest);
+    if (rc == 0) {
+        char *sql = sqlite3_mprintf("UPDATE _persona_exports SET rows = %lld, sha256 = %Q WHERE id = %lld",
+                                    (long long)rep->rows, rep->sha256, (long long)p.export_id);
+        rc = exec_sql(c, "export", sql);
+        sqlite3_free(sql);
+    }
+    sqlite3_finalize(p.member);
     plan_free(&p);
     strbuf_free(&manifest);
     strbuf_free(&tmp);

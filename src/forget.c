@@ -66,6 +66,8 @@ static int erase_internal_rows(ctx *c, const char *customers, struct forget_repo
         "temp._persona_forget WHERE kind = 'key') OR CAST(key_r AS TEXT) IN (SELECT value FROM temp._persona_forget "
         "WHERE kind = 'key'))",
         "DELETE FROM _persona_consent WHERE customer IN (SELECT value FROM temp._persona_forget WHERE kind = 'key')",
+        "DELETE FROM _persona_export_members WHERE hash IN (SELECT value FROM temp._persona_forget WHERE kind = 'hash' "
+        "AND hash_kind = 'key')",
     };
     for (size_t i = 0; i < sizeof deletes / sizeof deletes[0]; i++) {
         char *sql = sqlite3_mprintf("%s", deletes[i]);

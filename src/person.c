@@ -136,7 +136,8 @@ static int64_t find_person(ctx *c, const char *who, const char *table, const cha
             const char *kind = identity_kind_of_column(cols[i]);
             int rc = 0;
             if (sqlite3_stricmp(cols[i], key) == 0)
-                rc = add_ident(c, "key", v, NULL) || add_identifier(c, key_kind, v, v && strlen(v) >= 4);
+                rc = add_ident(c, "key", v, NULL) || add_identifier(c, key_kind, v, v && strlen(v) >= 4) ||
+                     add_identifier(c, "key", v, 0);     /* as exports record their members */
             else if (kind)
                 rc = add_identifier(c, kind, v, 1);
             else if (name_part(cols[i], 0))
@@ -226,7 +227,8 @@ int person_locate(ctx *c, const char *cmd, const char *who, const char *customer
     char key_kind[160];
     identity_key_kind(p->key, key_kind, sizeof key_kind);
     return strchr(who, '@') ? add_identifier(c, IDENTITY_EMAIL, who, 1)
-                            : add_ident(c, "key", who, NULL) || add_identifier(c, key_kind, who, strlen(who) >= 4);
+                            : add_ident(c, "key", who, NULL) || add_identifier(c, key_kind, who, strlen(who) >= 4) ||
+                                  add_identifier(c, "key", who, 0);
 }
 
 int person_condition(ctx *c, const struct person *p, const char *table, struct strbuf *cond)

@@ -33,6 +33,24 @@ expect_match "the phone was normalised (so both forms are searched)" '^\+' "$e16
 grep -qaF "$email" ws.db ws.db-wal 2>/dev/null && ok "before: the email is in the workspace" ||
     not_ok "before: the email is in the workspace"
 
+# ---- subject: everything about them, before they go ----
+expect_ok "consent events for them" -c "consent record $key purpose=ads denied at=2026-01-02 source=call"
+expect_ok "a segment and an export that hold them" \
+    -c "segment define theirs where customer_id = '$key'; export theirs to theirs.csv consent=none"
+expect_ok "the subject access export" -c "subject $email to subject.json"
+expect_eq "subject: every table that holds them, with as many rows as sqlite3 finds" \
+    "$(for t in customers events orders profiles; do n=$(sqlite3 ws.db "SELECT count(*) FROM $t WHERE customer_id = '$key'"); [ "$n" -gt 0 ] && echo "$t $n"; done | paste -sd' ')" \
+    "$(python3 -c "import json; d = json.load(open('subject.json')); print(' '.join(f'{t} {len(r)}' for t, r in sorted(d['tables'].items()) if t in ('customers', 'events', 'orders', 'profiles')))")"
+expect_eq "subject: rfm and cluster results too" "rfm cust_k3" \
+    "$(python3 -c "import json; d = json.load(open('subject.json')); print(' '.join(t for t in ('rfm', 'cust_k3') if t in d['tables']))")"
+expect_eq "subject: the consent event, in force" "ads denied call 1" \
+    "$(python3 -c "import json; e = json.load(open('subject.json'))['consent_events'][0]; print(e['purpose'], e['consent'], e['source'], e['in_force'])")"
+expect_eq "subject: the segments (rule, snapshot, cluster) and the exports that held them" "big,big_frozen,cust_k3,theirs big.csv,theirs.csv" \
+    "$(python3 -c "import json; d = json.load(open('subject.json')); print(','.join(sorted(s.split('/')[0] for s in d['segments'])), ','.join(sorted(e['file'] for e in d['exports'])))")"
+expect_eq "subject: its log entry does not name them" "subject" \
+    "$(q "SELECT command FROM _persona_log WHERE command LIKE 'subject%'")"
+rm -f subject.json
+
 expect_ok "forget by email" -c "forget $email reason=\"request 42\""
 expect_match "one customer record" '^customer records +1$' "$OUT"
 expect_match "rows erased from several tables" '^tables +[4-9]$' "$OUT"
@@ -40,6 +58,8 @@ for s in "$email" "$phone" "$e164" "$first $last"; do
     hits=$(cat ws.db ws.db-wal 2>/dev/null | grep -caF -- "$s")
     expect_eq "no byte of '$s' is left in the workspace or its WAL" "0" "$hits"
 done
+expect_eq "no consent event or export record is left for them" "0|0" \
+    "$(q "SELECT (SELECT count(*) FROM _persona_consent) || '|' || (SELECT count(*) FROM _persona_export_members WHERE export_id = (SELECT id FROM _persona_exports WHERE file = 'theirs.csv'))")"
 expect_eq "no row anywhere names the key" "0" \
     "$(q "SELECT (SELECT count(*) FROM customers WHERE customer_id = '$key') + (SELECT count(*) FROM orders WHERE customer_id = '$key') + (SELECT count(*) FROM events WHERE customer_id = '$key') + (SELECT count(*) FROM profiles WHERE customer_id = '$key') + (SELECT count(*) FROM rfm WHERE customer = '$key') + (SELECT count(*) FROM cust_k3 WHERE key = '$key') + (SELECT count(*) FROM big_frozen WHERE customer_id = '$key')")"
 expect_eq "the history stays readable, the identifier redacted" "1" \
