@@ -1167,5 +1167,6 @@ const struct cmd_entry cmd_elbow_entry = {
     .min_args = 1,
     .max_args = 1,
     .options = elbow_options,
+    .flags = CMD_RECORDED,
     .exec = elbow_exec,
 };

@@ -435,7 +435,7 @@ const struct cmd_entry cmd_abtest_entry = {
     .min_args = 1,
     .max_args = -1,
     .options = abtest_options,
-    .flags = CMD_PAIRS,
+    .flags = CMD_PAIRS | CMD_RECORDED,
     .exec = abtest_exec,
 };
 

@@ -1344,6 +1344,6 @@ const struct cmd_entry cmd_plot_entry = {
     .min_args = 1,
     .max_args = 2,
     .options = plot_options,
-    .flags = CMD_WRITES_FILE,
+    .flags = CMD_WRITES_FILE | CMD_RECORDED,
     .exec = plot_exec,
 };

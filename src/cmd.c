@@ -289,13 +289,15 @@ static int run_entry(ctx *c, const struct cmd_entry *e, const struct cmd_args *a
     int changing = c->db && changes_workspace(c, e, a);
     if (changing && workspace_prepare_write(c))
         return ctx_error_prefix(c, e->name);
+    /* an analysis worth finding again is logged, where the file can be written */
+    int recorded = changing || (c->db && (e->flags & CMD_RECORDED) && !c->readonly && workspace_prepare_write(c) == 0);
     const char *saved_name = c->command_name;
     int64_t saved_id = c->command_id;
     c->command_name = e->name;
     c->summary[0] = '\0';
     if (c->cancel)
         *c->cancel = 0;
-    int logged = changing && !(e->flags & CMD_NOLOG);
+    int logged = recorded && !(e->flags & CMD_NOLOG);
     const char *logged_text = e->flags & CMD_PERSONAL ? e->name : text;
     c->command_id = logged ? log_begin(c, logged_text, !(e->flags & CMD_NOSAVE)) : 0;
     int64_t id = c->command_id;
@@ -317,6 +319,8 @@ static int run_entry(ctx *c, const struct cmd_entry *e, const struct cmd_args *a
     if (logged && rc != 0)
         log_end(c, id, ctx_is_cancelled(c) ? "cancelled" : "error", now_ms() - t0,
                 e->flags & CMD_PERSONAL ? "failed" : c->err);
+    else if (logged && !changing)   /* a changing command finished its entry in its transaction */
+        log_end(c, id, "ok", now_ms() - t0, c->summary);
     c->command_name = saved_name;
     c->command_id = saved_id;
     return rc;

@@ -37,6 +37,8 @@ enum cmd_flags {
                                save` adds force, so a saved script replays over the files
                                its earlier run wrote */
     CMD_PERSONAL = 1 << 6,  /* its words are personal data: the log keeps only its name */
+    CMD_RECORDED = 1 << 7,  /* changes no data but is an analysis to find again (abtest,
+                               plot, elbow): logged, though it runs outside a transaction */
 };
 
 struct cmd_args;
