@@ -141,30 +141,31 @@ int subject_export(ctx *c, const char *who, const char *customers, const char *p
         json_put_string(&b, p.customers);
         json_put_key(&b, "tables", &first);
         rc = put_tables(c, &p, &b, rep);
-        if (rc == 0) {
-            json_put_key(&b, "consent_events", &first);
-            rep->consent_events = append_json(
-                c, "subject",
-                "SELECT json_group_array(json_object('purpose', purpose, 'consent', CASE granted WHEN 1 THEN "
-                "'granted' ELSE 'denied' END, 'at', at, 'source', source, 'in_force', id = (SELECT id FROM "
-                "_persona_consent l WHERE l.customer = e.customer AND l.purpose = e.purpose ORDER BY at DESC, id DESC "
-                "LIMIT 1))), count(*) FROM (SELECT * FROM _persona_consent WHERE customer IN (SELECT value FROM "
-                "temp._persona_forget WHERE kind = 'key') ORDER BY purpose, at, id) e", &b);
-            rc = rep->consent_events < 0 ? -1 : 0;
+        /* the ledger's events and the exports that held them, as SQLite's JSON */
+        static const struct {
+            const char *key, *sql;
+        } sections[] = {
+            {"consent_events",
+             "SELECT json_group_array(json_object('purpose', purpose, 'consent', CASE granted WHEN 1 THEN 'granted' "
+             "ELSE 'denied' END, 'at', at, 'source', source, 'in_force', id = (SELECT id FROM _persona_consent l "
+             "WHERE l.customer = e.customer AND l.purpose = e.purpose ORDER BY at DESC, id DESC LIMIT 1))), "
+             "count(*) FROM (SELECT * FROM _persona_consent WHERE customer IN (SELECT value FROM temp._persona_forget "
+             "WHERE kind = 'key') ORDER BY purpose, at, id) e"},
+            {"exports",
+             "SELECT json_group_array(json_object('file', file, 'source', source, 'preset', preset, 'rows', rows, "
+             "'at', created_at)), count(*) FROM (SELECT * FROM _persona_exports WHERE id IN (SELECT export_id FROM "
+             "_persona_export_members WHERE hash IN (SELECT value FROM temp._persona_forget WHERE kind = 'hash' AND "
+             "hash_kind = 'key')) ORDER BY id)"},
+        };
+        int64_t *counts[] = {&rep->consent_events, &rep->exports};
+        for (size_t i = 0; rc == 0 && i < sizeof sections / sizeof sections[0]; i++) {
+            json_put_key(&b, sections[i].key, &first);
+            *counts[i] = append_json(c, "subject", sections[i].sql, &b);
+            rc = *counts[i] < 0 ? -1 : 0;
         }
         if (rc == 0) {
             json_put_key(&b, "segments", &first);
             rc = put_segments(c, &p, &b, rep);
-        }
-        if (rc == 0) {
-            json_put_key(&b, "exports", &first);
-            rep->exports = append_json(
-                c, "subject",
-                "SELECT json_group_array(json_object('file', file, 'source', source, 'preset', preset, 'rows', rows, "
-                "'at', created_at)), count(*) FROM (SELECT * FROM _persona_exports WHERE id IN (SELECT export_id FROM "
-                "_persona_export_members WHERE hash IN (SELECT value FROM temp._persona_forget WHERE kind = 'hash' AND "
-                "hash_kind = 'key')) ORDER BY id)", &b);
-            rc = rep->exports < 0 ? -1 : 0;
         }
         strbuf_puts(&b, "\n}\n");
     }
