@@ -3,11 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "colguess.h"
 #include "consent.h"
 #include "consent_ledger.h"
+#include "csv.h"
 #include "resultset.h"
 #include "sink.h"
 #include "strbuf.h"
@@ -62,6 +64,56 @@ static char *import_column(ctx *c, const char *table, const char *option, const 
     return col;
 }
 
+/* Reads a CSV file of events into the TEMP table consent_file (every field as
+ * text, the header naming the columns), so a file imports like a table.  A record
+ * the reader cannot take fails the import, naming its line. */
+static int events_from_file(ctx *c, const char *path)
+{
+    char err[256];
+    struct csv_options opt = {0};
+    struct csv_reader *r = csv_open(path, &opt, err, sizeof err);
+    if (!r)
+        return ctx_error(c, "consent import: %s", err);
+    struct csv_record rec;
+    int st = csv_next(r, &rec), rc = 0, ncols = 0;
+    sqlite3_stmt *ins = NULL;
+    if (st != CSV_RECORD) {
+        rc = ctx_error(c, "consent import: %s: no header row", path);
+    } else {
+        struct strbuf create = {0}, insert = {0};
+        ncols = rec.nfields;
+        strbuf_puts(&create, "DROP TABLE IF EXISTS temp.consent_file; CREATE TEMP TABLE consent_file (");
+        strbuf_puts(&insert, "INSERT INTO temp.consent_file VALUES (");
+        for (int i = 0; i < ncols; i++) {
+            strbuf_puts(&create, i ? ", " : "");
+            strbuf_put_ident(&create, rec.field[i]);
+            strbuf_puts(&create, " TEXT");
+            strbuf_puts(&insert, i ? ", ?" : "?");
+        }
+        strbuf_puts(&create, ")");
+        strbuf_puts(&insert, ")");
+        rc = exec_sql(c, "consent import", strbuf_str(&create)) || prepare_sql(c, "consent import", strbuf_str(&insert), &ins)
+                 ? -1 : 0;
+        strbuf_free(&create);
+        strbuf_free(&insert);
+    }
+    while (rc == 0 && (st = csv_next(r, &rec)) != CSV_EOF) {
+        if (st != CSV_RECORD || rec.nfields != ncols) {
+            rc = ctx_error(c, "consent import: %s:%lld: %s", path, (long long)rec.line,
+                           st == CSV_BAD ? rec.reason : st == CSV_ERROR ? csv_error(r) : "a different number of fields");
+            break;
+        }
+        for (int i = 0; i < ncols; i++)
+            sqlite3_bind_text(ins, i + 1, rec.field[i], (int)rec.len[i], SQLITE_TRANSIENT);
+        if (sqlite3_step(ins) != SQLITE_DONE)
+            rc = ctx_sqlite_error(c, "consent import");
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    csv_close(r);
+    return rc;
+}
+
 static int consent_import(ctx *c, const struct cmd_args *a)
 {
     static const char *const customer_names[] = {"customerid", "customer", "custid", "clientid", "userid", NULL};
@@ -70,10 +122,16 @@ static int consent_import(ctx *c, const struct cmd_args *a)
     static const char *const time_names[] = {"at", "time", "timestamp", "date", "recordedat", "createdat", NULL};
     static const char *const source_names[] = {"source", NULL};
     if (a->argc != 2)
-        return ctx_error(c, "consent import: expected 'consent import TABLE' (load the file of events first)");
+        return ctx_error(c, "consent import: expected 'consent import TABLE|FILE.csv'");
     const char *t = a->argv[1];
-    if (require_relation(c, "consent import", t, 1))
+    struct stat sb;
+    if (!relation_exists(c, t) && stat(t, &sb) == 0) {
+        if (events_from_file(c, t))
+            return -1;
+        t = "consent_file";     /* the TEMP table, dropped with the connection */
+    } else if (require_relation(c, "consent import", t, 1)) {
         return -1;
+    }
     int failed = 0;
     char *cust = import_column(c, t, "customer", cmd_opt(a, "customer"), customer_names, &failed);
     char *purpose = failed ? NULL : import_column(c, t, "purpose_column", cmd_opt(a, "purpose_column"), purpose_names, &failed);
@@ -131,14 +189,14 @@ static int consent_import(ctx *c, const struct cmd_args *a)
     }
     if (rc == 0) {
         sink_record_begin(c->out, NULL);
-        sink_field(c->out, "table", cell_text(t));
+        sink_field(c->out, "from", cell_text(a->argv[1]));
         sink_field(c->out, "events", cell_int(n));
         char mapping[640];
         snprintf(mapping, sizeof mapping, "customer=%s purpose=%s status=%s time=%s source=%s", cust, purpose, status,
                  when, source ? source : "(none)");
         sink_field(c->out, "mapping", cell_text(mapping));
         sink_record_end(c->out);
-        cmd_set_summary(c, "imported %lld consent events from %s", (long long)n, t);
+        cmd_set_summary(c, "imported %lld consent events from %s", (long long)n, a->argv[1]);
     }
     strbuf_free(&q);
     strbuf_free(&state);
@@ -197,7 +255,7 @@ static int consent_reads_only(ctx *c, const struct cmd_args *a)
 const struct cmd_entry cmd_consent_entry = {
     .name = "consent",
     .usage = "consent record KEY purpose=email|sms|ads|analytics granted|denied [at=TIME] [source=TEXT] | "
-             "consent import TABLE [customer=COL] [purpose_column=COL] [status=COL] [time=COL] | consent show KEY",
+             "consent import TABLE|FILE.csv [customer=COL] [purpose_column=COL] [status=COL] [time=COL] | consent show KEY",
     .summary = "the consent ledger: events per customer and purpose, the latest in force; exports check the purpose "
                "their tool needs (undoable)",
     .example = "consent record C00042 purpose=ads denied source=\"call centre\"",

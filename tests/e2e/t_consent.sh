@@ -157,6 +157,11 @@ expect_fail "import refuses a bad event, naming its row" 1 \
     -c "consent import bad_events"
 expect_ok "import the good ones" -c "consent import events"
 expect_match "… two events" '^events +2$' "$OUT"
+expect_fail "import a file: a bad event names its row" 1 "consent import: 1 events of consent_file cannot be read" \
+    -c "consent import bad_events.csv"
+printf 'customer,purpose,status,at\n3,ads,granted,2026-02-03\n' >more_events.csv
+expect_ok "import a file of events directly" -c "consent import more_events.csv"
+expect_match "… one event from the file" '^events +1$' "$OUT"
 p -c "consent show 1"
 expect_match "the later grant is now in force" '^email +granted +2026-02-01T00:00:00Z +in force$' "$OUT"
 printf 'customer_id,first_name,last_name,email,marketing_consent\n7,Eve,Moss,eve@x.com,yes\n8,Eve,Moss,eve@x.com,yes\n' >ledger_dups.csv
