@@ -10,8 +10,8 @@ cd "$WORK" || exit 1
 SAMPLES=$ROOT/samples
 
 s() { sqlite3 "$DB" "$1"; }
-# state without the command log: exports only read the workspace
-state() { ws_state | grep -Ev '^_persona_undo:|_persona_stash_'; }
+# state without the command log and the record of exports: exports read the data
+state() { ws_state | grep -Ev '^_persona_undo:|_persona_stash_|^_persona_export'; }
 same() { local now; now=$(state); if [ "$now" == "$2" ]; then ok "$1"; else not_ok "$1" "$(diff <(printf '%s\n' "$2") <(printf '%s\n' "$now") | head -20)"; fi; }
 # manifest FILE EXPR: a Python expression on the manifest of FILE (as m)
 manifest() { python3 -c "import json, sys; m = json.load(open(sys.argv[1] + '.manifest.json')); print($2)" "$1"; }
@@ -203,6 +203,8 @@ expect_eq "consent=none: the manifest says so" "none" "$(manifest everyone.csv "
 expect_ok "consent=COL: another column" -c "export vip to raw-consent.csv consent=marketing_consent"
 expect_match "consent=COL: the raw column, read the same way" "^rows +$YES$" "$OUT"
 same "exports leave the workspace as it was" "$s0"
+expect_eq "every export that wrote a file is recorded, with its members' hashed keys" "ok" \
+    "$(s "SELECT CASE WHEN count(*) > 0 AND sum(rows) = (SELECT count(*) FROM _persona_export_members WHERE export_id IN (SELECT id FROM _persona_exports WHERE source = 'vip')) THEN 'ok' END FROM _persona_exports WHERE source = 'vip'")"
 
 # ---- no partial file after a failure ----
 mkdir out
@@ -223,6 +225,7 @@ fi
 chmod u+w out
 
 # ---- bad inputs: clear messages, nothing written, the workspace unchanged ----
+NEXPORTS=$(s "SELECT count(*) FROM _persona_exports")
 bad() {  # NAME PATTERN COMMAND
     expect_fail "$1" 1 "$2" -c "$3"
     expect_eq "$1: nothing written" "" "$(ls -A out)"
@@ -233,7 +236,7 @@ bad "unknown preset" "export: unknown preset 'mailchimpp' \(did you mean 'mailch
 bad "unknown column" "export: columns=: no column 'emial' in profiles \(did you mean 'email'\?\)" "export vip to out/x.csv columns=emial"
 bad "unknown consent column" "export: consent=: no column 'opt_in' in profiles" "export vip to out/x.csv consent=opt_in"
 bad "a table without consent needs consent=none" \
-    "export: orders has no consent column: name it with consent=COL, or write consent=none" "export orders to out/x.csv"
+    "export: orders has no consent column: name it with consent=COL, record consent with 'consent record', or write consent=none" "export orders to out/x.csv"
 bad "a preset column that is not one" "export: columns=email:E-mail: with preset=meta, columns= feeds its columns as COL:HEADER; its headers: email, phone" \
     "export vip to out/x.csv preset=meta columns=email:E-mail"
 bad "hash for a tool that matches in clear" "export: hash=sha256: mailchimp matches on contact details in clear" \
@@ -243,3 +246,4 @@ bad "a missing 'to'" "export: expected 'export SOURCE to PATH'" "export vip into
 bad "the workspace itself" "export: .*ws\.db: is the workspace's own file" "export vip to $DB force"
 bad "a folder" "export: out: is a directory" "export vip to out force"
 same "bad exports leave the workspace as it was" "$s0"
+expect_eq "bad exports are not recorded as exports" "$NEXPORTS" "$(s "SELECT count(*) FROM _persona_exports")"

@@ -429,8 +429,8 @@ static void test_bad_exports(void **state)
     struct export_options o = {.source = "plain", .path = path};
     struct export_report rep;
     assert_int_equal(export_run(&f->c, &o, &rep), -1);
-    assert_string_equal(f->c.err, "export: plain has no consent column: name it with consent=COL, or write "
-                                  "consent=none to export every row without asking");
+    assert_string_equal(f->c.err, "export: plain has no consent column: name it with consent=COL, record consent "
+                                  "with 'consent record', or write consent=none to export every row without asking");
     export_report_free(&rep);
     o.consent = "none";
     assert_int_equal(export_run(&f->c, &o, &rep), 0);
