@@ -133,6 +133,19 @@ static void event_column(const char *type, struct strbuf *b)
         strbuf_putc(b, isalnum((unsigned char)*p) ? (char)tolower((unsigned char)*p) : '_');
 }
 
+/* Appends a fact table's customer column as the customers' key type.  Where the
+ * types already agree it is the column itself, which keeps its affinity, so the
+ * join to the customers can use an index; only keys of another type are
+ * converted (key_cast_sql). */
+static void fact_key_sql(ctx *c, const char *key_type, const char *table, const char *col, const char *expr,
+                         struct strbuf *q)
+{
+    if (strcmp(column_key_type(c, table, col), key_type) == 0)
+        strbuf_puts(q, expr);
+    else
+        key_cast_sql(key_type, expr, q);
+}
+
 /* The SELECT that makes the profiles. */
 static int build_sql(ctx *c, const struct profile_options *o, struct profile_report *rep, const char *orders,
                      const char *events, struct rfm_options *ro, struct rfm_report *rr, struct strbuf *q)
@@ -144,14 +157,14 @@ static int build_sql(ctx *c, const struct profile_options *o, struct profile_rep
          * integers with text would drop every order silently */
         rfm_base_sql(c, ro, rr, rep->category[0] ? rep->category : NULL, q);
         strbuf_puts(q, ", o AS (SELECT ");
-        key_cast_sql(key_type, "customer", q);
+        fact_key_sql(c, key_type, orders, rep->order_customer, "customer", q);
         strbuf_printf(q, " AS customer, count(DISTINCT CASE WHEN why = 0 THEN ord END) AS orders, round(%s, 2) AS revenue, "
                          "min(CASE WHEN why = 0 THEN d END) AS first_order, max(CASE WHEN why = 0 THEN d END) AS last_order "
                          "FROM base WHERE %s GROUP BY 1 HAVING %s)",
                       rfm_money_sql(ro), rfm_kept_rows(ro), RFM_HAS_PURCHASE);
         if (rep->category[0]) {
             strbuf_puts(q, ", cat AS (SELECT ");
-            key_cast_sql(key_type, "customer", q);
+            fact_key_sql(c, key_type, orders, rep->order_customer, "customer", q);
             strbuf_puts(q, " AS customer, extra AS category FROM (SELECT customer, extra, "
                            "row_number() OVER (PARTITION BY customer ORDER BY count(*) DESC, sum(amount) DESC, extra) "
                            "AS rn FROM base WHERE why = 0 AND extra IS NOT NULL GROUP BY customer, extra) WHERE rn = 1)");
@@ -165,7 +178,7 @@ static int build_sql(ctx *c, const struct profile_options *o, struct profile_rep
         strbuf_puts(q, "e AS (SELECT ");
         struct strbuf col = {0};
         strbuf_put_ident(&col, rep->event_customer);
-        key_cast_sql(key_type, strbuf_str(&col), q);
+        fact_key_sql(c, key_type, events, rep->event_customer, strbuf_str(&col), q);
         strbuf_free(&col);
         strbuf_puts(q, " AS customer, count(*) AS events_total, sum(julianday(");
         strbuf_put_ident(q, rep->event_time);
@@ -281,7 +294,7 @@ static int build_sql(ctx *c, const struct profile_options *o, struct profile_rep
         strbuf_puts(q, " LEFT JOIN ");
         strbuf_put_ident(q, rep->rfm);
         strbuf_puts(q, " rfm ON ");
-        key_cast_sql(key_type, "rfm.customer", q);
+        fact_key_sql(c, key_type, rep->rfm, "customer", "rfm.customer", q);
         strbuf_puts(q, " = c.");
         strbuf_put_ident(q, rep->key);
     }
@@ -583,23 +596,27 @@ static void known_customer_sql(ctx *c, const struct profile_options *o, const st
     strbuf_puts(q, ")");
 }
 
-/* Counts where every order row went: each row lands in exactly one count. */
+/* Counts where every order row went: each row lands in exactly one count.  One pass
+ * over the orders, grouped by customer, so whether a customer is known and has a
+ * purchase is asked once per customer, not once per row. */
 static int count_order_flow(ctx *c, const struct profile_options *o, struct profile_report *rep,
                             const struct rfm_options *ro, const struct rfm_report *rr)
 {
     struct fact_flow *f = &rep->orders;
     struct strbuf q = {0};
     rfm_base_sql(c, ro, rr, NULL, &q);
-    strbuf_puts(&q, ", b AS (SELECT why, ");
+    strbuf_puts(&q, ", g AS (SELECT customer, count(*) AS n, sum(why = 0) AS buys, sum(why IN (4, 5)) AS returns, "
+                    "sum(why = 1) AS no_customer, sum(why = 2) AS no_date, sum(why IN (3, 6)) AS later, "
+                    "sum(why = 7) AS no_currency, sum(why = 8) AS no_rate FROM base GROUP BY customer), "
+                    "k AS (SELECT *, ");
     known_customer_sql(c, o, rep, "customer", &q);
-    strbuf_puts(&q, " AS known, customer IN (SELECT customer FROM base WHERE why = 0) AS bought FROM base) "
-                    "SELECT count(*), coalesce(sum(why = 0 AND known), 0), ");
-    strbuf_puts(&q, ro->gross ? "0, coalesce(sum(why IN (4, 5) AND known), 0), "
-                              : "coalesce(sum(why IN (4, 5) AND known AND bought), 0), "
-                                "coalesce(sum(why IN (4, 5) AND known AND NOT bought), 0), ");
-    strbuf_puts(&q, "coalesce(sum(why = 1), 0), coalesce(sum(why = 2), 0), coalesce(sum(why IN (3, 6)), 0), "
-                    "coalesce(sum(why = 7), 0), coalesce(sum(why = 8), 0), "
-                    "coalesce(sum(why IN (0, 4, 5) AND NOT known), 0) FROM b");
+    strbuf_puts(&q, " AS known FROM g) SELECT coalesce(sum(n), 0), coalesce(sum(CASE WHEN known THEN buys END), 0), ");
+    strbuf_puts(&q, ro->gross ? "0, coalesce(sum(CASE WHEN known THEN returns END), 0), "
+                              : "coalesce(sum(CASE WHEN known AND buys > 0 THEN returns END), 0), "
+                                "coalesce(sum(CASE WHEN known AND buys = 0 THEN returns END), 0), ");
+    strbuf_puts(&q, "coalesce(sum(no_customer), 0), coalesce(sum(no_date), 0), coalesce(sum(later), 0), "
+                    "coalesce(sum(no_currency), 0), coalesce(sum(no_rate), 0), "
+                    "coalesce(sum(CASE WHEN NOT known THEN buys + returns END), 0) FROM k");
     int64_t *const out[] = {&f->rows, &f->used, &f->netted, &f->returns_left_out, &f->no_customer, &f->no_date,
                             &f->after_asof, &f->no_currency, &f->no_rate, &f->unknown_customer};
     int rc = query_counts(c, strbuf_str(&q), rep->asof, out, 10);
@@ -607,27 +624,26 @@ static int count_order_flow(ctx *c, const struct profile_options *o, struct prof
     return rc;
 }
 
-/* Counts where every event row went, as the profile's e CTE reads them. */
+/* Counts where every event row went, as the profile's e CTE reads them: one pass,
+ * each time read once. */
 static int count_event_flow(ctx *c, const struct profile_options *o, struct profile_report *rep, const char *events)
 {
     struct fact_flow *f = &rep->events;
-    struct strbuf q = {0}, cust = {0}, t = {0};
-    strbuf_put_ident(&cust, rep->event_customer);
-    strbuf_put_ident(&t, rep->event_time);
-    const char *cu = strbuf_str(&cust), *tm = strbuf_str(&t);
-    strbuf_printf(&q, "SELECT count(*), coalesce(sum(%s IS NULL), 0), coalesce(sum(%s IS NOT NULL AND julianday(%s) "
-                      "IS NULL), 0), coalesce(sum(%s IS NOT NULL AND julianday(%s) >= julianday(:asof)), 0), "
-                      "coalesce(sum(ok AND NOT known), 0), coalesce(sum(ok AND known), 0) FROM (SELECT *, %s IS NOT NULL "
-                      "AND julianday(%s) < julianday(:asof) AS ok, ", cu, cu, tm, cu, tm, cu, tm);
-    known_customer_sql(c, o, rep, cu, &q);
-    strbuf_puts(&q, " AS known FROM ");
+    struct strbuf q = {0};
+    strbuf_puts(&q, "SELECT count(*), coalesce(sum(cu IS NULL), 0), coalesce(sum(cu IS NOT NULL AND jd IS NULL), 0), "
+                    "coalesce(sum(cu IS NOT NULL AND jd >= julianday(:asof)), 0), coalesce(sum(ok AND NOT known), 0), "
+                    "coalesce(sum(ok AND known), 0) FROM (SELECT cu, jd, cu IS NOT NULL AND jd < julianday(:asof) AS ok, ");
+    known_customer_sql(c, o, rep, "cu", &q);
+    strbuf_puts(&q, " AS known FROM (SELECT ");
+    strbuf_put_ident(&q, rep->event_customer);
+    strbuf_puts(&q, " AS cu, julianday(");
+    strbuf_put_ident(&q, rep->event_time);
+    strbuf_puts(&q, ") AS jd FROM ");
     strbuf_put_ident(&q, events);
-    strbuf_puts(&q, ")");
+    strbuf_puts(&q, "))");
     int64_t *const out[] = {&f->rows, &f->no_customer, &f->no_date, &f->after_asof, &f->unknown_customer, &f->used};
     int rc = query_counts(c, strbuf_str(&q), rep->asof, out, 6);
     strbuf_free(&q);
-    strbuf_free(&cust);
-    strbuf_free(&t);
     return rc;
 }
 

@@ -119,6 +119,9 @@ int rfm_choose_columns(ctx *c, const struct rfm_options *o, struct rfm_report *r
     return 0;
 }
 
+/* The amount in the reporting currency, as the subquery of rfm_base_sql() names it. */
+#define RFM_CONVERTED "_persona_converted"
+
 /* Why a row is left out: 0 it counts, 1 no customer, 2 no date, 3 outside where=,
  * 6 after the as-of date, 7 no currency, 8 no rate; then 4 cancelled or returned
  * and 5 negative amount, the returns.  What says "not this period" or "not
@@ -144,13 +147,8 @@ static void why_expr(const struct rfm_options *o, const struct rfm_report *rep, 
         money_missing_sql(&rep->money, b);
         strbuf_puts(b, " THEN 7 ");
     }
-    if (rep->money.rates[0]) {
-        strbuf_puts(b, "WHEN ");
-        money_amount_sql(&rep->money, rep->amount, rep->date, b);
-        strbuf_puts(b, " IS NULL AND (");
-        strbuf_puts(b, rep->amount);
-        strbuf_puts(b, ") IS NOT NULL THEN 8 ");
-    }
+    if (rep->money.rates[0])
+        strbuf_printf(b, "WHEN " RFM_CONVERTED " IS NULL AND (%s) IS NOT NULL THEN 8 ", rep->amount);
     if (!o->keep_cancelled) {
         if (c_prefix) {
             strbuf_puts(b, "WHEN ");
@@ -207,7 +205,7 @@ void rfm_base_sql(ctx *c, const struct rfm_options *o, const struct rfm_report *
     strbuf_puts(b, " AS customer, ");
     strbuf_put_ident(b, rep->date);
     strbuf_puts(b, " AS d, ");
-    money_amount_sql(&rep->money, rep->amount, rep->date, b);
+    strbuf_puts(b, rep->money.rates[0] ? RFM_CONVERTED : rep->amount);
     strbuf_puts(b, " AS amount, ");
     if (rep->order[0])
         strbuf_put_ident(b, rep->order);
@@ -220,6 +218,15 @@ void rfm_base_sql(ctx *c, const struct rfm_options *o, const struct rfm_report *
     }
     why_expr(o, rep, c_prefix, b);
     strbuf_puts(b, " AS why FROM ");
+    if (rep->money.rates[0]) {
+        /* the conversion (a look-up in the rates) is made once per row, in a
+         * subquery that carries the orders' columns along */
+        strbuf_puts(b, "(SELECT *, rowid AS rowid, ");
+        money_amount_sql(&rep->money, rep->amount, rep->date, b);
+        strbuf_puts(b, " AS " RFM_CONVERTED " FROM ");
+        strbuf_put_ident(b, o->orders);
+        strbuf_puts(b, ") AS ");
+    }
     strbuf_put_ident(b, o->orders);
     strbuf_puts(b, ")");
 }
