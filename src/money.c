@@ -178,6 +178,27 @@ static void row_currency(const struct money_plan *p, struct strbuf *b)
     strbuf_puts(b, "))");
 }
 
+void money_rates_cte(const struct money_plan *p, struct strbuf *b)
+{
+    if (!p->rates[0])
+        return;
+    struct strbuf cur = {0}, rate = {0}, day = {0};
+    qualified(&cur, "r", p->rate_currency);
+    qualified(&rate, "r", p->rate_col);
+    strbuf_printf(b, MONEY_RATES " AS MATERIALIZED (SELECT upper(trim(%s)) AS cur, %s AS rate", strbuf_str(&cur),
+                  strbuf_str(&rate));
+    if (p->rate_date[0]) {
+        qualified(&day, "r", p->rate_date);
+        strbuf_printf(b, ", date(%s) AS day", strbuf_str(&day));
+    }
+    strbuf_puts(b, " FROM ");
+    strbuf_put_ident(b, p->rates);
+    strbuf_printf(b, " r WHERE %s > 0), ", strbuf_str(&rate));
+    strbuf_free(&cur);
+    strbuf_free(&rate);
+    strbuf_free(&day);
+}
+
 void money_amount_sql(const struct money_plan *p, const char *amount, const char *date_col, struct strbuf *b)
 {
     if (!p->rates[0]) {
@@ -186,25 +207,15 @@ void money_amount_sql(const struct money_plan *p, const char *amount, const char
     }
     strbuf_printf(b, "(%s) * (CASE WHEN ", amount);
     row_currency(p, b);
-    /* the names, quoted once: r.rate, r.currency, r.date and the row's date */
-    struct strbuf rate = {0}, cur = {0}, day = {0}, row_day = {0};
-    qualified(&rate, "r", p->rate_col);
-    qualified(&cur, "r", p->rate_currency);
-    qualified(&day, "r", p->rate_date);
-    qualified(&row_day, p->table, date_col);
-    strbuf_printf(b, " = '%s' THEN 1 ELSE (SELECT %s FROM ", p->in, strbuf_str(&rate));
-    strbuf_put_ident(b, p->rates);
-    strbuf_printf(b, " r WHERE upper(trim(%s)) = ", strbuf_str(&cur));
+    strbuf_printf(b, " = '%s' THEN 1 ELSE (SELECT rate FROM " MONEY_RATES " WHERE cur = ", p->in);
     row_currency(p, b);
-    strbuf_printf(b, " AND %s > 0", strbuf_str(&rate));
-    if (p->rate_date[0])
-        strbuf_printf(b, " AND date(%s) <= date(%s) ORDER BY date(%s) DESC", strbuf_str(&day), strbuf_str(&row_day),
-                      strbuf_str(&day));
+    if (p->rate_date[0]) {
+        struct strbuf row_day = {0};
+        qualified(&row_day, p->table, date_col);
+        strbuf_printf(b, " AND day <= date(%s) ORDER BY day DESC", strbuf_str(&row_day));
+        strbuf_free(&row_day);
+    }
     strbuf_puts(b, " LIMIT 1) END)");
-    strbuf_free(&rate);
-    strbuf_free(&cur);
-    strbuf_free(&day);
-    strbuf_free(&row_day);
 }
 
 void money_missing_sql(const struct money_plan *p, struct strbuf *b)

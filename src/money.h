@@ -40,9 +40,17 @@ struct money_plan {
 int money_plan(ctx *c, const char *cmd, const char *table, const char *where, const struct money_options *o,
                struct money_plan *p);
 
+/* The name of the CTE money_rates_cte() appends. */
+#define MONEY_RATES "_persona_rates"
+
+/* Appends "_persona_rates AS MATERIALIZED (…), " — the rates, read once, that
+ * money_amount_sql() looks rows up in — to a WITH clause; nothing without rates. */
+void money_rates_cte(const struct money_plan *p, struct strbuf *b);
+
 /* Appends SQL for the amount expression in the reporting currency: amount itself
  * without conversion, else amount times the rate of the row's currency (in force
- * on the row's date column when the rates are dated).  NULL where no rate applies. */
+ * on the row's date column when the rates are dated), looked up in the CTE of
+ * money_rates_cte().  NULL where no rate applies. */
 void money_amount_sql(const struct money_plan *p, const char *amount, const char *date_col, struct strbuf *b);
 
 /* Appends SQL that is true for a row whose currency is missing (only when the

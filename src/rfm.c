@@ -200,7 +200,9 @@ void rfm_base_sql(ctx *c, const struct rfm_options *o, const struct rfm_report *
                   struct strbuf *b)
 {
     int c_prefix = !o->keep_cancelled && has_c_cancellations(c, o->orders, rep->order);
-    strbuf_puts(b, "WITH base AS (SELECT ");
+    strbuf_puts(b, "WITH ");
+    money_rates_cte(&rep->money, b);
+    strbuf_puts(b, "base AS (SELECT ");
     strbuf_put_ident(b, rep->customer);
     strbuf_puts(b, " AS customer, ");
     strbuf_put_ident(b, rep->date);
