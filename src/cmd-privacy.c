@@ -252,8 +252,10 @@ static int mask_exec(ctx *c, const struct cmd_args *a)
         snprintf(out, sizeof out, "%s_masked", table);
     else
         return ctx_error(c, "mask: usage: %s", a->entry->usage);
-    if (is_internal_name(out) || refuse_overwrite(c, "mask", out, cmd_opt_given(a, "replace")))
-        return is_internal_name(out) ? ctx_error(c, "mask: as %s: choose another name", out) : -1;
+    if (is_internal_name(out))
+        return ctx_error(c, "mask: as %s: choose another name", out);
+    if (refuse_overwrite(c, "mask", out, cmd_opt_given(a, "replace")))
+        return -1;
     int n, ncols;
     char **masked = named_columns(c, "mask", table, a->argv[1], &n);
     if (!masked)

@@ -9,6 +9,7 @@
 #include "identity.h"
 #include "person.h"
 #include "strbuf.h"
+#include "undo.h"
 #include "workspace.h"
 
 static int64_t changes_of(ctx *c, const char *sql)
@@ -115,28 +116,6 @@ static int erase_internal_rows(ctx *c, const char *customers, struct forget_repo
     return rc;
 }
 
-/* Drops the whole undo store: its stashed copies hold the person too. */
-static int purge_undo(ctx *c)
-{
-    sqlite3_stmt *st;
-    if (prepare_sql(c, "forget", "SELECT name FROM sqlite_master WHERE type = 'table' AND "
-                                 "name LIKE '\\_persona\\_stash\\_%' ESCAPE '\\'", &st))
-        return -1;
-    struct strbuf b = {0};
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        char *sql = sqlite3_mprintf("DROP TABLE \"%w\"; DELETE FROM _persona_tables WHERE name = %Q;\n",
-                                    (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 0));
-        strbuf_puts(&b, sql);
-        sqlite3_free(sql);
-    }
-    sqlite3_finalize(st);
-    strbuf_puts(&b, "DELETE FROM _persona_undo; DELETE FROM _persona_changes WHERE command_id IN "
-                    "(SELECT id FROM _persona_log WHERE undone = 0)");
-    int rc = exec_sql(c, "forget", strbuf_str(&b));
-    strbuf_free(&b);
-    return rc;
-}
-
 /* Records the erasure and puts the person's hashes on the suppression list. */
 static int record_erasure(ctx *c, const char *who, const char *key, const char *reason, struct forget_report *rep)
 {
@@ -178,7 +157,7 @@ int forget_person(ctx *c, const char *who, const char *customers, const char *re
     if (rc == 0) {
         snprintf(rep->customers_table, sizeof rep->customers_table, "%s", p.customers);
         rep->customers = p.records;
-        rc = erase_user_rows(c, &p, rep) || erase_internal_rows(c, p.customers, rep) || purge_undo(c) ||
+        rc = erase_user_rows(c, &p, rep) || erase_internal_rows(c, p.customers, rep) || undo_clear(c) ||
              record_erasure(c, who, p.key, reason, rep) ? -1 : 0;
     }
     /* (the log line of this very command is always redacted: it names them) */

@@ -394,25 +394,32 @@ static int drop_stashes(ctx *c, int64_t command_id)
     return rc;
 }
 
-int undo_prune(ctx *c)
+/* Drops the undo data of every command but the latest keep ones. */
+static int prune_beyond(ctx *c, int keep)
 {
-    sqlite3_stmt *st;
     char sql[160];
     snprintf(sql, sizeof sql,
-             "SELECT DISTINCT command_id FROM _persona_undo ORDER BY command_id DESC LIMIT -1 OFFSET %d",
-             UNDO_DEPTH);
-    if (prepare_sql(c, "undo: prune", sql, &st))
-        return -1;
-    int64_t old[64];
-    int n = 0;
-    while (n < 64 && sqlite3_step(st) == SQLITE_ROW)
-        old[n++] = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    for (int i = 0; i < n; i++)
-        if (drop_stashes(c, old[i]))
+             "SELECT DISTINCT command_id FROM _persona_undo ORDER BY command_id DESC LIMIT -1 OFFSET %d", keep);
+    int n;
+    do {    /* in batches: the ids are read out before their stashes are dropped */
+        sqlite3_stmt *st;
+        if (prepare_sql(c, "undo: prune", sql, &st))
             return -1;
+        int64_t old[64];
+        n = 0;
+        while (n < 64 && sqlite3_step(st) == SQLITE_ROW)
+            old[n++] = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        for (int i = 0; i < n; i++)
+            if (drop_stashes(c, old[i]))
+                return -1;
+    } while (n == 64);
     return 0;
 }
+
+int undo_prune(ctx *c) { return prune_beyond(c, UNDO_DEPTH); }
+
+int undo_clear(ctx *c) { return prune_beyond(c, 0); }
 
 /* Drops whatever object now carries the name: the command may have replaced a
  * table with a view or the other way round. */

@@ -51,6 +51,10 @@ int undo_schema_changes(ctx *c, const struct schema_snapshot *before);
  * their rows of _persona_changes, so undo and change data stay bounded. */
 int undo_prune(ctx *c);
 
+/* Forgets all undo data, stashes and the change rows that go with them (forget: the
+ * stashed copies hold the erased person too). */
+int undo_clear(ctx *c);
+
 /* Undoes the last changing command that can be undone, inside the caller's
  * transaction; *undone receives its log id.  Fails when there is nothing to undo. */
 int undo_last(ctx *c, int64_t *undone);
