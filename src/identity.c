@@ -65,19 +65,21 @@ static void sql_identity(sqlite3_context *cx, int argc, sqlite3_value **argv)
     }
     strbuf_printf(&in, "%s:%s:", salt, kind);
     strbuf_append(&in, norm.buf, norm.len);
-    struct sha256 *h = sha256_new();
+    /* one digest context per connection (its user data): an export hashes a row
+     * key at a time, and a context per call cost more than the hashing */
     char hex[SHA256_HEX];
-    sha256_hex(h, in.buf, in.len, hex);
-    sha256_free(h);
+    sha256_hex(sqlite3_user_data(cx), in.buf, in.len, hex);
     sqlite3_result_text(cx, hex, -1, SQLITE_TRANSIENT);
     strbuf_free(&norm);
     strbuf_free(&in);
 }
 
+static void free_digest(void *h) { sha256_free(h); }
+
 int identity_register(ctx *c)
 {
-    if (sqlite3_create_function(c->db, "persona_identity", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                                sql_identity, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_create_function_v2(c->db, "persona_identity", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, sha256_new(),
+                                   sql_identity, NULL, NULL, free_digest) != SQLITE_OK)
         return ctx_sqlite_error(c, "workspace functions");
     return 0;
 }
