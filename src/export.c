@@ -624,7 +624,7 @@ static int stream_rows(ctx *c, struct plan *p, struct csv_writer *w, struct expo
         csv_end_row(w);
         rep->rows++;
         if (p->member && p->member_at >= 0) {
-            sqlite3_bind_value(p->member, 2, sqlite3_column_value(st, p->member_at));
+            sqlite3_bind_value(p->member, 1, sqlite3_column_value(st, p->member_at));
             if (sqlite3_step(p->member) != SQLITE_DONE) {
                 rc = ctx_sqlite_error(c, "export: recording who was exported");
                 break;
@@ -892,14 +892,30 @@ static int record_export(ctx *c, const struct export_options *o, struct plan *p)
     p->export_id = sqlite3_last_insert_rowid(c->db);
     if (rc || !p->key)
         return rc;
+    /* the hashes are gathered in a TEMP table as the rows stream, and go into the
+     * members table sorted, at the end (record_members): inserting a million of
+     * them in hash order is several times faster than one by one at random */
     struct strbuf sql = {0};
-    strbuf_puts(&sql, "INSERT OR IGNORE INTO _persona_export_members(hash, export_id) VALUES (");
-    identity_sql(&sql, "key", "?2");
-    strbuf_puts(&sql, ", ?1)");
-    rc = prepare_sql(c, "export", strbuf_str(&sql), &p->member);
-    if (rc == 0)
-        sqlite3_bind_int64(p->member, 1, p->export_id);
+    strbuf_puts(&sql, "INSERT INTO temp._persona_members(hash) VALUES (");
+    identity_sql(&sql, "key", "?1");
+    strbuf_puts(&sql, ")");
+    rc = exec_sql(c, "export", "DROP TABLE IF EXISTS temp._persona_members; "
+                               "CREATE TEMP TABLE _persona_members(hash TEXT)") ||
+         prepare_sql(c, "export", strbuf_str(&sql), &p->member) ? -1 : 0;
     strbuf_free(&sql);
+    return rc;
+}
+
+/* Records the export's size and digest, and its members' hashes in hash order. */
+static int record_members(ctx *c, const struct plan *p, const struct export_report *rep)
+{
+    char *sql = sqlite3_mprintf("UPDATE _persona_exports SET rows = %lld, sha256 = %Q WHERE id = %lld%s", (long long)rep->rows,
+                                rep->sha256, (long long)p->export_id,
+                                p->member ? "; INSERT OR IGNORE INTO _persona_export_members(hash, export_id) SELECT hash, "
+                                            "(SELECT max(id) FROM _persona_exports) FROM temp._persona_members WHERE "
+                                            "hash IS NOT NULL ORDER BY hash" : "");
+    int rc = exec_sql(c, "export", sql);
+    sqlite3_free(sql);
     return rc;
 }
 
@@ -954,13 +970,10 @@ int export_run(ctx *c, const struct export_options *o, struct export_report *rep
     }
     if (rc == 0 && install_file(c, "export", tmp.buf, o->path, o->force))
         rc = -1, unlink(rep->manifest);
-    if (rc == 0) {
-        char *sql = sqlite3_mprintf("UPDATE _persona_exports SET rows = %lld, sha256 = %Q WHERE id = %lld",
-                                    (long long)rep->rows, rep->sha256, (long long)p.export_id);
-        rc = exec_sql(c, "export", sql);
-        sqlite3_free(sql);
-    }
+    if (rc == 0)
+        rc = record_members(c, &p, rep);
     sqlite3_finalize(p.member);
+    exec_sql(c, "export", "DROP TABLE IF EXISTS temp._persona_members");
     plan_free(&p);
     strbuf_free(&manifest);
     strbuf_free(&tmp);
