@@ -15,18 +15,25 @@ ifeq ($(origin CC),default)
 CC := cc
 endif
 SANCC   ?= clang
+ifeq ($(origin CXX),default)
+CXX := g++
+endif
+SANCXX  ?= clang++
 VERSION := 0.1.0
 
 # Debian packages the build, the tests and `make run` need.
 DEPS_PKGS := build-essential pkg-config clang libncurses-dev libreadline-dev \
 	libsqlite3-dev libgsl-dev libutf8proc-dev libssl-dev zlib1g-dev \
-	libcmocka-dev gnuplot-nox tmux sqlite3 python3 bc time python3-sklearn python3-scipy csvkit
+	libcmocka-dev gnuplot-nox tmux sqlite3 python3 bc time python3-sklearn python3-scipy csvkit \
+	libphonenumber-dev libidn2-dev iso-codes python3-phonenumbers python3-pycountry python3-pandas
 
-PKGS := sqlite3 zlib libutf8proc gsl libcrypto
+PKGS := sqlite3 zlib libutf8proc gsl libcrypto libidn2
 
 # Recursive (=) so pkg-config runs after `deps` has installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+# libphonenumber ships no .pc file; it is C++, so the programs are linked by the C++
+# driver (src/phonenumber.cc is the one C++ source).
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lphonenumber
 UI_LIBS    = $(shell pkg-config --libs ncursesw readline 2>/dev/null || echo -lncursesw -lreadline)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -34,10 +41,11 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 BASEFLAGS = -std=c17 -ffp-contract=off -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Isrc -I$(B)/gen \
 	-DPERSONA_VERSION='"$(VERSION)"' $(WARN) $(PKG_CFLAGS)
 OPTFLAGS ?= -O2 -g
+CXXFLAGS_BASE = -std=c++17 -ffp-contract=off -Isrc -Wall -Wextra -Werror
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 
-SRC_C    := $(sort $(wildcard src/*.c))
+SRC_C    := $(sort $(wildcard src/*.c) $(wildcard src/*.cc))
 UI_C     := $(sort $(wildcard ui/*.c))
 CORE_C   := $(filter-out src/main.c,$(SRC_C))
 QUERIES  := $(sort $(wildcard queries/*.sql))
@@ -45,7 +53,7 @@ UNIT_C   := $(sort $(wildcard tests/unit/test_*.c))
 GEN_C    := $(B)/gen/queries.c
 
 # $(call objs,DIR,SOURCES): object paths for SOURCES built into DIR.
-objs = $(patsubst %.c,$(1)/%.o,$(2))
+objs = $(patsubst %.cc,$(1)/%.o,$(patsubst %.c,$(1)/%.o,$(2)))
 
 OBJ      := $(call objs,$(B)/obj,$(SRC_C) $(UI_C) $(GEN_C))
 CORE_OBJ := $(call objs,$(B)/obj,$(CORE_C) $(GEN_C))
@@ -72,7 +80,7 @@ deps:
 
 $(BIN): $(OBJ)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) -o $@ $(OBJ) $(PKG_LIBS) $(UI_LIBS) -lpthread -lm
+	$(Q)$(CXX) -o $@ $(OBJ) $(PKG_LIBS) $(UI_LIBS) -lpthread -lm
 
 # queries/*.sql become C strings: const char query_<name>[] in $(B)/gen/queries.c.
 $(GEN_C): $(QUERIES) Makefile
@@ -93,6 +101,16 @@ $(B)/obj/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(BASEFLAGS) $(OPTFLAGS) -MMD -MP -c $< -o $@
 
+$(B)/obj/%.o: %.cc
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CXX     $<")
+	$(Q)$(CXX) $(CXXFLAGS_BASE) $(OPTFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/asan/%.o: %.cc
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CXX-SAN $<")
+	$(Q)$(SANCXX) $(CXXFLAGS_BASE) $(SANFLAGS) -MMD -MP -c $< -o $@
+
 $(B)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC-SAN  $<")
@@ -100,17 +118,19 @@ $(B)/asan/%.o: %.c
 
 $(B)/asan/persona: $(SAN_OBJ)
 	@$(if $(Q),echo "  LD-SAN  $@")
-	$(Q)$(SANCC) $(SANFLAGS) -o $@ $(SAN_OBJ) $(PKG_LIBS) $(UI_LIBS) -lpthread -lm
+	$(Q)$(SANCXX) $(SANFLAGS) -o $@ $(SAN_OBJ) $(PKG_LIBS) $(UI_LIBS) -lpthread -lm
 
 $(B)/tests/%: tests/unit/%.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST    $@")
-	$(Q)$(CC) $(BASEFLAGS) $(OPTFLAGS) -o $@ $< $(CORE_OBJ) $(PKG_LIBS) -lcmocka -lpthread -lm
+	$(Q)$(CC) $(BASEFLAGS) $(OPTFLAGS) -c -o $@.o $<
+	$(Q)$(CXX) -o $@ $@.o $(CORE_OBJ) $(PKG_LIBS) -lcmocka -lpthread -lm
 
 $(B)/asan/tests/%: tests/unit/%.c $(SAN_CORE)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  TEST-SAN $@")
-	$(Q)$(SANCC) $(BASEFLAGS) $(SANFLAGS) -o $@ $< $(SAN_CORE) $(PKG_LIBS) -lcmocka -lpthread -lm
+	$(Q)$(SANCC) $(BASEFLAGS) $(SANFLAGS) -c -o $@.o $<
+	$(Q)$(SANCXX) $(SANFLAGS) -o $@ $@.o $(SAN_CORE) $(PKG_LIBS) -lcmocka -lpthread -lm
 
 samples/customers.csv samples/customers_truth.csv samples/orders.csv samples/events.csv samples/experiment.csv samples/rates.csv: samples/generate.c
 	@mkdir -p build
@@ -144,9 +164,13 @@ FUZZ_CORE    := $(call objs,$(B)/fuzzobj,$(CORE_C) $(GEN_C))
 $(B)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(SANCC) $(BASEFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
+$(B)/fuzzobj/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(SANCXX) $(CXXFLAGS_BASE) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_CORE)
 	@mkdir -p $(dir $@)
-	$(SANCC) $(BASEFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_CORE) $(PKG_LIBS) -lpthread -lm
+	$(SANCC) $(BASEFLAGS) -O1 -g -fsanitize=fuzzer-no-link,address,undefined -c -o $@.o $<
+	$(SANCXX) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $@.o $(FUZZ_CORE) $(PKG_LIBS) -lpthread -lm
 # the core objects are not intermediate: keep them between fuzz builds
 .SECONDARY: $(FUZZ_CORE)
 fuzz: deps

@@ -317,15 +317,15 @@ int value_apply(enum value_rule rule, const char *s, size_t len, const struct ro
             return email_check(out->buf, out->len, why, sizeof why) == 0;
         }
         static const struct norm_spec email = {.kind = NORM_EMAIL};
-        enum norm_outcome r = norm_value(&email, NULL, NULL, s, len, out, why, sizeof why);
+        enum norm_outcome r = norm_value(&email, NULL, NULL, s, len, out, why, sizeof why, NULL);
         return r == NORM_SAME || r == NORM_NEW;
     }
     case RULE_PHONE:
     case RULE_PHONE_DIGITS: {
-        const char *cc = row->country && phone_has_plan(row->country) ? row->country : NULL;
-        if (phone_to_e164(s, len, cc, buf, why, sizeof why))
+        struct phone_number n;
+        if (phone_read(s, len, row->country, &n, why, sizeof why))
             return 0;
-        strbuf_puts(out, rule == RULE_PHONE ? buf : buf + 1);
+        strbuf_puts(out, rule == RULE_PHONE ? n.e164 : n.e164 + 1);
         return 1;
     }
     case RULE_NAME:

@@ -9,11 +9,12 @@
 #include "cmd.h"
 #include "country.h"
 #include "normalize.h"
+#include "phone.h"
 #include "retype.h"
 #include "sink.h"
 #include "strbuf.h"
 
-enum { SAMPLE_ISSUES = 10 };
+enum { SAMPLE_ISSUES = 10, N_PHONE_TYPES = PN_UNKNOWN + 1 };
 
 /* One COL=KIND of the command line. */
 struct column_job {
@@ -23,6 +24,7 @@ struct column_job {
     struct norm_spec spec;
     struct date_orders orders;
     int64_t values, changed, blanked, issues;
+    int64_t phone_types[N_PHONE_TYPES];     /* valid phones by enum pn_type */
 };
 
 struct is_column_arg {
@@ -138,7 +140,11 @@ static int clean_column_values(ctx *c, struct audit *au, const struct clean_tabl
             const char *text = (const char *)sqlite3_value_text(v);
             size_t len = (size_t)sqlite3_value_bytes(v);
             const char *country = j->spec.country_column ? row_country(row_scan_value(s, r, 1)) : NULL;
-            switch (norm_value(&j->spec, country, &j->orders, text, len, &out, why, sizeof why)) {
+            int phone_type = -1;
+            enum norm_outcome outcome = norm_value(&j->spec, country, &j->orders, text, len, &out, why, sizeof why, &phone_type);
+            if (phone_type >= 0 && phone_type < N_PHONE_TYPES)
+                j->phone_types[phone_type]++;
+            switch (outcome) {
             case NORM_SAME:
                 break;
             case NORM_TO_NULL:
@@ -195,6 +201,24 @@ static void date_note(const struct date_orders *o, char forced, struct strbuf *b
     }
 }
 
+/* How many of the valid phones are of each type ("mobile 812, fixed line 400"),
+ * most first: a column of landlines where mobiles were expected shows here. */
+static void phone_type_note(const int64_t *types, struct strbuf *b)
+{
+    int done[N_PHONE_TYPES] = {0};
+    for (;;) {
+        int best = -1;
+        for (int t = 0; t < N_PHONE_TYPES; t++)
+            if (!done[t] && types[t] && (best < 0 || types[t] > types[best]))
+                best = t;
+        if (best < 0)
+            return;
+        done[best] = 1;
+        strbuf_printf(b, "%s%s %lld", b->len ? ", " : "", phone_type_name((enum pn_type)best),
+                      (long long)types[best]);
+    }
+}
+
 static void write_summary(ctx *c, const struct clean_table *t, struct column_job *jobs, int njobs)
 {
     int64_t changed = 0, issues = 0;
@@ -216,6 +240,8 @@ static void write_summary(ctx *c, const struct clean_table *t, struct column_job
         strbuf_reset(&note);
         if (j->spec.kind == NORM_DATE)
             date_note(&j->orders, j->spec.date_order, &note);
+        if (j->spec.kind == NORM_PHONE)
+            phone_type_note(j->phone_types, &note);
         if (j->blanked)
             strbuf_printf(&note, "%s%lld blank values became NULL", note.len ? "; " : "", (long long)j->blanked);
         struct cell row[] = {cell_text(j->column), cell_text(j->kind_text), cell_int(j->values),

@@ -126,8 +126,8 @@ static int parse_rule(ctx *c, const char *text, struct rule *r, char *err, size_
     case RULE_PHONE:
         if (arg) {
             const char *iso = country_code(arg, strlen(arg));
-            if (!iso || !phone_has_plan(iso)) {
-                snprintf(err, errlen, "phone:%s: not a country with a numbering plan (%s)", arg, phone_plan_list());
+            if (!iso || !phone_region_known(iso)) {
+                snprintf(err, errlen, "phone:%s: not a country libphonenumber has a numbering plan for", arg);
                 return -1;
             }
             memcpy(r->country, iso, 3);
@@ -267,7 +267,7 @@ static const char *violation(const struct rule *r, sqlite3_value *v, char *why, 
     size_t len = (size_t)sqlite3_value_bytes(v);
     double x;
     long ymd;
-    char buf[40];
+    struct phone_number number;
     switch (r->kind) {
     case RULE_REQUIRED: {
         size_t i = 0;
@@ -278,7 +278,7 @@ static const char *violation(const struct rule *r, sqlite3_value *v, char *why, 
     case RULE_EMAIL:
         return email_check(s, len, why, whylen) ? why : NULL;
     case RULE_PHONE:
-        return phone_to_e164(s, len, r->country[0] ? r->country : NULL, buf, why, whylen) ? why : NULL;
+        return phone_read(s, len, r->country, &number, why, whylen) ? why : NULL;
     case RULE_COUNTRY:
         return len == 2 && country_name(s) ? NULL : "not an ISO 3166-1 alpha-2 code (normalize COL=country converts names)";
     case RULE_DATE:

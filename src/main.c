@@ -43,7 +43,8 @@ static void usage(FILE *f)
           "               [--keep-going] [--repl] [--no-color] [--version] [--help]\n"
           "\n"
           "  -d FILE          the workspace (a SQLite file; default ./persona.db, :memory: for none)\n"
-          "  -c COMMANDS      run these commands (separated by newlines or ';') and exit\n"
+          "  -c COMMANDS      run these commands (separated by newlines or ';') and exit;\n"
+          "                   -c may be given again: each adds its commands as a new line\n"
           "  -f SCRIPT        run the commands in SCRIPT ('-' for stdin) and exit\n"
           "  --format F       how results print: table (default), csv, tsv, json\n"
           "  --keep-going     in a script, go on after a failing command (exit 1 at the end)\n"
@@ -82,7 +83,8 @@ static void print_progress(void *arg, int64_t done, int64_t total, const char *p
 
 struct options {
     const char *db;
-    const char *commands;
+    struct strbuf commands;     /* every -c, one per line */
+    int ncommands;
     const char *script;
     enum sink_format format;
     int keep_going;
@@ -109,7 +111,9 @@ static int parse_options(int argc, char **argv, struct options *o)
     while ((ch = getopt_long(argc, argv, ":d:c:f:h", longopts, NULL)) != -1) {
         switch (ch) {
         case 'd': o->db = optarg; break;
-        case 'c': o->commands = optarg; break;
+        case 'c':
+            strbuf_printf(&o->commands, "%s%s", o->ncommands++ ? "\n" : "", optarg);
+            break;
         case 'f': o->script = optarg; break;
         case OPT_FORMAT:
             if (sink_parse_format(optarg, &o->format) != 0) {
@@ -148,7 +152,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         fprintf(stderr, "persona: unexpected argument '%s' (commands go in -c \"…\" or a script)\n", argv[optind]);
         return 2;
     }
-    if (o->commands && o->script) {
+    if (o->ncommands && o->script) {
         fputs("persona: give -c or -f, not both\n", stderr);
         return 2;
     }
@@ -160,8 +164,8 @@ static int run_script_mode(ctx *c, const struct options *o)
 {
     struct strbuf text = {0};
     const char *name = "-c";
-    if (o->commands) {
-        strbuf_puts(&text, o->commands);
+    if (o->ncommands) {
+        strbuf_append(&text, o->commands.buf, o->commands.len);
     } else if (o->script && strcmp(o->script, "-") != 0) {
         name = o->script;
         if (read_text_file(c, "persona", o->script, &text)) {
@@ -187,12 +191,14 @@ int main(int argc, char **argv)
     setlocale(LC_CTYPE, "");
     struct options o = {.db = "persona.db", .format = FMT_TABLE, .color = 1};
     int st = parse_options(argc, argv, &o);
-    if (st)
+    if (st) {
+        strbuf_free(&o.commands);
         return st < 0 ? 0 : st;
+    }
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
         o.color = 0;
 
-    int interactive = !o.commands && !o.script && isatty(STDIN_FILENO);
+    int interactive = !o.ncommands && !o.script && isatty(STDIN_FILENO);
     if (interactive && !o.repl && !isatty(STDOUT_FILENO))
         interactive = 0;
 
@@ -211,6 +217,7 @@ int main(int argc, char **argv)
     if (workspace_open(&c, o.db) != 0) {
         fprintf(stderr, "persona: %s\n", c.err);
         sink_close(c.out);
+        strbuf_free(&o.commands);
         return 1;
     }
     int status = !interactive ? run_script_mode(&c, &o) : o.repl ? repl_run(&c) : workbench_run(&c);
@@ -222,5 +229,6 @@ int main(int argc, char **argv)
         status = 128 + SIGTERM;
     workspace_close(&c);
     sink_close(c.out);
+    strbuf_free(&o.commands);
     return status;
 }

@@ -36,13 +36,15 @@ static int parse_country_arg(const char *kind, const char *arg, struct norm_spec
     }
     const char *iso = country_code(arg, strlen(arg));
     int phone = spec->kind == NORM_PHONE;
-    if (iso && (phone ? phone_has_plan(iso) : postcode_has_format(iso))) {
+    if (iso && (phone ? phone_region_known(iso) : postcode_has_format(iso))) {
         memcpy(spec->country, iso, 3);
         return 0;
     }
-    if (iso)
-        snprintf(err, errlen, "%s:%s: no %s for %s yet; known: %s", kind, arg,
-                 phone ? "numbering plan" : "postcode format", iso, phone ? phone_plan_list() : postcode_format_list());
+    if (iso && phone)
+        snprintf(err, errlen, "phone:%s: libphonenumber has no numbering plan for %s", arg, iso);
+    else if (iso)
+        snprintf(err, errlen, "postcode:%s: no postcode format for %s yet; known: %s", arg, iso,
+                 postcode_format_list());
     else
         snprintf(err, errlen, "%s:%s: neither a country code nor a column of the table; e.g. %s:US, or %s:country "
                               "for each row's country", kind, arg, kind, kind);
@@ -415,7 +417,7 @@ int email_check(const char *s, size_t len, char *why, size_t whylen)
 
 enum norm_outcome norm_value(const struct norm_spec *spec, const char *row_country,
                              const struct date_orders *orders, const char *s, size_t len,
-                             struct strbuf *out, char *why, size_t whylen)
+                             struct strbuf *out, char *why, size_t whylen, int *phone_type)
 {
     strbuf_reset(out);
     why[0] = '\0';
@@ -429,7 +431,7 @@ enum norm_outcome norm_value(const struct norm_spec *spec, const char *row_count
     int trims = spec->kind != NORM_LOWER && spec->kind != NORM_UPPER && spec->kind != NORM_UNICODE;
     if (trims && tlen == 0)
         return NORM_TO_NULL;
-    char buf[40];
+    char buf[64];
     const char *country = row_country ? row_country : spec->country[0] ? spec->country : NULL;
     switch (spec->kind) {
     case NORM_TRIM:
@@ -460,18 +462,16 @@ enum norm_outcome norm_value(const struct norm_spec *spec, const char *row_count
             return NORM_BAD;
         break;
     case NORM_PHONE: {
-        int planned = country && phone_has_plan(country);
-        if (phone_to_e164(t, tlen, planned ? country : NULL, buf, why, whylen)) {
-            if (strncmp(why, "a national number", 17) != 0)
-                return NORM_BAD;
-            if (country)
-                snprintf(why, whylen, "a national number of %s, which has no numbering plan in the table (%s)",
-                         country, phone_plan_list());
-            else if (spec->country_column)
-                snprintf(why, whylen, "a national number, and the row's %s is not a country the table knows",
+        struct phone_number n;
+        if (phone_read(t, tlen, country, &n, why, whylen)) {
+            if (!country && spec->country_column && strncmp(why, "a national number", 17) == 0)
+                snprintf(why, whylen, "a national number, and the row's %s is not a country",
                          spec->country_column);
             return NORM_BAD;
         }
+        if (phone_type)
+            *phone_type = (int)n.type;
+        phone_clean_form(&n, buf, sizeof buf);
         strbuf_puts(out, buf);
         break;
     }

@@ -7,8 +7,8 @@
  *   unicode   NFKC (full-width letters and digits, ligatures, compatibility forms)
  *   title     names: see name_title_case()
  *   email     trimmed, lower-cased, then checked: see email_check()
- *   phone[:CC|:COL]    E.164 (phone.h); the default country for national numbers is
- *             CC, or each row's country read from column COL
+ *   phone[:CC|:COL]    E.164, with ";ext=N" for an extension (phone.h); the default
+ *             country for national numbers is CC, or each row's country read from COL
  *   date[:DMY|:MDY]    ISO 8601 (datenorm.h)
  *   country   ISO 3166-1 alpha-2 (country.h)
  *   postcode:CC|:COL   the country's standard form (country.h)
@@ -53,10 +53,12 @@ enum norm_outcome {
 };
 
 /* Cleans the text [s, s+len).  row_country is the row's alpha-2 code from the
- * country column (NULL: none or unknown); orders are the date column's orders. */
+ * country column (NULL: none or unknown); orders are the date column's orders.  A
+ * phone read as a valid number has its enum pn_type stored in *phone_type (when
+ * not NULL), whether it changed or not. */
 enum norm_outcome norm_value(const struct norm_spec *spec, const char *row_country,
                              const struct date_orders *orders, const char *s, size_t len,
-                             struct strbuf *out, char *why, size_t whylen);
+                             struct strbuf *out, char *why, size_t whylen, int *phone_type);
 
 /* Names in title case, the rule:
  *  - blanks are trimmed and runs of them become one space;

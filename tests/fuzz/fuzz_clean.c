@@ -41,14 +41,14 @@ static void clean_twice(const struct norm_spec *spec, const struct date_orders *
 {
     struct strbuf out = {0}, again = {0};
     char why[256];
-    enum norm_outcome o = norm_value(spec, row_country, orders, value, len, &out, why, sizeof why);
+    enum norm_outcome o = norm_value(spec, row_country, orders, value, len, &out, why, sizeof why, NULL);
     if (o == NORM_NEW) {
         /* the clean form is clean: a second pass keeps it (dates and phones are in
          * their canonical form, names and cases are fixed points) */
         char *copy = malloc(out.len ? out.len : 1);
         check(copy != NULL, "out of memory");
         memcpy(copy, out.buf, out.len);
-        enum norm_outcome o2 = norm_value(spec, row_country, orders, copy, out.len, &again, why, sizeof why);
+        enum norm_outcome o2 = norm_value(spec, row_country, orders, copy, out.len, &again, why, sizeof why, NULL);
         check(o2 != NORM_BAD && o2 != NORM_TO_NULL, "a cleaned value does not clean again");
         free(copy);
     }

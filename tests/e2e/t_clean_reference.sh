@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Cleaning against references Persona did not write, as a user runs it: the fixture
+# is loaded and normalized by the binary, and the result compared in SQL.
+#  - phones: tests/fixtures/phones/phones.tsv, written forms of libphonenumber's
+#    example numbers for 36 countries and what python-phonenumbers reads in each
+#    (make_phones.py): at least 99.5% of the valid ones give the same E.164 and
+#    extension, and no invalid one is accepted.
+# The figures are printed as "# …" lines; `make bench` reports them too.
+. "$(dirname "$0")/lib.sh"
+cd "$WORK" || exit 1
+# qq SQL: q with the statement on one line
+qq() { q "$(tr '\n' ' ' <<<"$1")"; }
+# at_least NAME GOT WANT: GOT >= WANT as decimals
+at_least() {
+    if awk -v g="$2" -v w="$3" 'BEGIN { exit !(g >= w) }'; then ok "$1 ($2 >= $3)"; else not_ok "$1" "got $2, want at least $3"; fi
+}
+
+# ---- phones ----
+expect_ok "setup: load the phone fixture" -c "load $ROOT/tests/fixtures/phones/phones.tsv as phones"
+expect_ok "setup: the inputs as written" -c "sql CREATE TABLE phones_raw AS SELECT rowid AS id, input FROM phones"
+expect_ok "normalize every written form in its row's region" -c "normalize phones input=phone:region"
+valid=$(qq "SELECT count(*) FROM phones WHERE e164 IS NOT NULL")
+same=$(qq "SELECT count(*) FROM phones WHERE e164 IS NOT NULL
+           AND input = e164 || coalesce(';ext=' || ext, '')")
+invalid=$(qq "SELECT count(*) FROM phones WHERE e164 IS NULL")
+accepted=$(qq "SELECT count(*) FROM phones WHERE e164 IS NULL
+               AND rowid NOT IN (SELECT row_id FROM _persona_issues WHERE table_name = 'phones')")
+echo "# phones: $same of $valid valid numbers give python-phonenumbers' E.164 and extension;" \
+     "$accepted of $invalid invalid ones accepted; $(qq "SELECT count(DISTINCT region) FROM phones") regions"
+at_least "phones: valid numbers read as the reference reads them (%)" \
+    "$(awk -v s="$same" -v v="$valid" 'BEGIN { printf "%.2f", 100 * s / v }')" 99.5
+expect_eq "phones: no invalid number accepted" "0" "$accepted"
+summary=$OUT
+expect_eq "phones: the fixture has numbers of every kind" "fixed_line|mobile|toll_free" \
+    "$(qq "SELECT group_concat(k, '|') FROM (SELECT DISTINCT substr(form, 1, instr(form, '/') - 1) k FROM phones
+           WHERE e164 IS NOT NULL ORDER BY 1)")"
+for t in mobile "fixed line" "toll free"; do
+    expect_match "phones: the summary counts the $t numbers" "[ ,]$t [0-9]+" "$summary"
+done
+for form in ext_x rfc3966 fullwidth vanity idd plus_trunk plus_paren_trunk; do
+    expect_eq "phones: every $form form read" \
+        "$(qq "SELECT count(*) FROM phones WHERE form LIKE '%/$form'")" \
+        "$(qq "SELECT count(*) FROM phones WHERE form LIKE '%/$form' AND input = e164 || coalesce(';ext=' || ext, '')")"
+done
+expect_eq "phones: every region of the fixture is read" "0" \
+    "$(qq "SELECT count(*) FROM (SELECT region FROM phones WHERE e164 IS NOT NULL GROUP BY region
+           HAVING sum(input = e164 || coalesce(';ext=' || ext, '')) = 0)")"
+expect_ok "validate uses the same check" \
+    -c "sql CREATE TABLE gb AS SELECT r.input FROM phones_raw r JOIN phones p ON p.rowid = r.id WHERE p.region = 'GB'" \
+    -c "validate gb input=phone:GB"
+expect_eq "validate: exactly the invalid GB inputs violate phone:GB" \
+    "$(qq "SELECT count(*) FROM phones WHERE region = 'GB' AND e164 IS NULL")" \
+    "$(qq "SELECT count(*) FROM _persona_issues WHERE table_name = 'gb'")"
+expect_ok "undo validate, the table it read and normalize" -c "undo" -c "undo" -c "undo"
+expect_eq "undo: every written form back byte for byte" "0" \
+    "$(qq "SELECT count(*) FROM phones p JOIN phones_raw r ON r.id = p.rowid WHERE p.input IS NOT r.input")"
