@@ -25,7 +25,7 @@ VERSION := 0.1.0
 DEPS_PKGS := build-essential pkg-config clang libncurses-dev libreadline-dev \
 	libsqlite3-dev libgsl-dev libutf8proc-dev libssl-dev zlib1g-dev \
 	libcmocka-dev gnuplot-nox tmux sqlite3 python3 bc time python3-sklearn python3-scipy csvkit \
-	libphonenumber-dev libidn2-dev iso-codes python3-phonenumbers python3-pycountry python3-pandas
+	libphonenumber-dev libidn2-dev iso-codes python3-phonenumbers python3-pycountry python3-pandas python3-idna
 
 PKGS := sqlite3 zlib libutf8proc gsl libcrypto libidn2
 
@@ -50,7 +50,7 @@ UI_C     := $(sort $(wildcard ui/*.c))
 CORE_C   := $(filter-out src/main.c,$(SRC_C))
 QUERIES  := $(sort $(wildcard queries/*.sql))
 UNIT_C   := $(sort $(wildcard tests/unit/test_*.c))
-GEN_C    := $(B)/gen/queries.c
+GEN_C    := $(B)/gen/queries.c $(B)/gen/country_table.c
 
 # $(call objs,DIR,SOURCES): object paths for SOURCES built into DIR.
 objs = $(patsubst %.cc,$(1)/%.o,$(patsubst %.c,$(1)/%.o,$(2)))
@@ -83,7 +83,7 @@ $(BIN): $(OBJ)
 	$(Q)$(CXX) -o $@ $(OBJ) $(PKG_LIBS) $(UI_LIBS) -lpthread -lm
 
 # queries/*.sql become C strings: const char query_<name>[] in $(B)/gen/queries.c.
-$(GEN_C): $(QUERIES) Makefile
+$(B)/gen/queries.c: $(QUERIES) Makefile
 	@mkdir -p $(dir $@)
 	@{ echo '/* generated from the queries folder by the Makefile; do not edit */'; \
 	   for f in $(QUERIES); do \
@@ -92,6 +92,17 @@ $(GEN_C): $(QUERIES) Makefile
 	     sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/  "/' -e 's/$$/\\n"/' $$f; \
 	     echo '  ;'; \
 	   done; } > $@.tmp && mv $@.tmp $@
+
+# The country table is generated from Debian's iso-codes (names and their gettext
+# translations) by a small program built first; see src/gen/countries.c.
+ISO_3166_JSON ?= /usr/share/iso-codes/json/iso_3166-1.json
+ISO_LOCALES   ?= /usr/share/locale
+$(B)/gen/make-countries: src/gen/countries.c src/countryfold.c src/country.h
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(BASEFLAGS) -O2 -o $@ src/gen/countries.c src/countryfold.c \
+	  $(shell pkg-config --libs sqlite3 libutf8proc)
+$(B)/gen/country_table.c: $(B)/gen/make-countries $(ISO_3166_JSON)
+	$(Q)$(B)/gen/make-countries $(ISO_3166_JSON) $(ISO_LOCALES) > $@.tmp && mv $@.tmp $@
 
 # V=1 shows the full compiler lines.
 Q := $(if $(V),,@)

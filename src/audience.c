@@ -8,6 +8,7 @@
 
 #include "country.h"
 #include "normalize.h"
+#include "email.h"
 #include "phone.h"
 #include "strbuf.h"
 
@@ -307,19 +308,8 @@ int value_apply(enum value_rule rule, const char *s, size_t len, const struct ro
     case RULE_TEXT:
         strbuf_append(out, s, len);
         return 1;
-    case RULE_EMAIL: {
-        size_t ascii = 0;
-        while (ascii < len && (unsigned char)s[ascii] < 0x80)
-            ascii++;
-        if (ascii == len) {     /* most addresses: lower-cased without the Unicode tables */
-            for (size_t i = 0; i < len; i++)
-                strbuf_putc(out, (char)tolower((unsigned char)s[i]));
-            return email_check(out->buf, out->len, why, sizeof why) == 0;
-        }
-        static const struct norm_spec email = {.kind = NORM_EMAIL};
-        enum norm_outcome r = norm_value(&email, NULL, NULL, s, len, out, why, sizeof why, NULL);
-        return r == NORM_SAME || r == NORM_NEW;
-    }
+    case RULE_EMAIL:
+        return email_normalize(s, len, out, why, sizeof why) == 0;
     case RULE_PHONE:
     case RULE_PHONE_DIGITS: {
         struct phone_number n;

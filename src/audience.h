@@ -18,8 +18,8 @@
  *   meta                   email, phone, fn, ln, ct, st, zip, country (all hashed)
  *
  * The rules (value_rule):
- *   email        blanks trimmed, lower-cased, and a valid address (normalize.h's
- *                email_check), else no value
+ *   email        cleaned as email.h says (invisible characters, "Name <…>", lower
+ *                case, punycode domain) and a valid address, else no value
  *   phone        E.164 ("+442079460959", phone.h), national numbers read in the
  *                row's country; a number that does not fit its plan gives no value
  *   phone digits E.164 without the '+' (Meta)

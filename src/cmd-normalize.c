@@ -1,5 +1,6 @@
 /* cmd-normalize.c — `normalize TABLE COL=KIND[:ARG] …`: clean values in place, with
  * every change logged for undo and every value that cannot be cleaned reported. */
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,7 @@ static int parse_jobs(ctx *c, const struct cmd_args *a, const struct clean_table
         if (norm_spec_parse(j->kind_text, &j->spec, is_column, &arg, err, sizeof err))
             return ctx_error(c, "normalize: %s=%s: %s", j->column, j->kind_text, err);
         date_orders_init(&j->orders, j->spec.date_order);
+        j->orders.pivot = j->spec.date_pivot;
     }
     return 0;
 }
@@ -84,6 +86,39 @@ static int retype_for_text(ctx *c, const struct clean_table *t, struct column_jo
     return 0;
 }
 
+/* Whether a column's name says it holds dates or times. */
+static int named_like_a_date(const char *col)
+{
+    static const char *const words[] = {"date", "day", "dob", "birth", "time", "created", "updated", "_at",
+                                        "signup", "joined", "since", "when", "modified"};
+    char pattern[32];
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        snprintf(pattern, sizeof pattern, "%%%s%%", words[i]);
+        if (sqlite3_strlike(pattern, col, '\\') == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A column named like a date whose values are all whole numbers in the range of
+ * Excel serial days or Unix time is not written dates: converting it as text
+ * would report every value.  The command stops and says which kind reads it. */
+static int propose_number_kind(ctx *c, const struct column_job *j, int64_t values, int64_t numbers, double lo,
+                               double hi)
+{
+    if (!values || numbers != values || !named_like_a_date(j->column))
+        return 0;
+    const char *kind = lo >= 1 && hi <= 73050 ? "date:excel (or date:excel1904 for an old Mac workbook)"
+                       : lo >= 1e8 && hi <= 4.2e9   ? "date:epoch (Unix seconds)"
+                       : lo >= 1e11 && hi <= 4.2e12 ? "date:epoch (Unix milliseconds)"
+                                                    : NULL;
+    if (!kind)
+        return 0;
+    return ctx_error(c, "normalize: %s holds whole numbers from %.0f to %.0f, not written dates; they read as "
+                        "dates with %s=%s",
+                     j->column, lo, hi, j->column, kind);
+}
+
 /* Decides the day/month order of a date column from all of its values. */
 static int vote_dates(ctx *c, const struct clean_table *t, struct column_job *j)
 {
@@ -92,14 +127,26 @@ static int vote_dates(ctx *c, const struct clean_table *t, struct column_job *j)
     if (!s)
         return -1;
     int n;
+    int64_t values = 0, numbers = 0;
+    double lo = 0, hi = 0, x;
     while ((n = row_scan_next(s)) > 0)
         for (int r = 0; r < n; r++) {
             sqlite3_value *v = row_scan_value(s, r, 0);
-            if (sqlite3_value_type(v) == SQLITE_TEXT)
+            if (sqlite3_value_type(v) == SQLITE_NULL)
+                continue;
+            values++;
+            if (value_number(v, &x) && x == (double)(int64_t)x) {
+                lo = numbers ? fmin(lo, x) : x;
+                hi = numbers ? fmax(hi, x) : x;
+                numbers++;
+            } else if (sqlite3_value_type(v) == SQLITE_TEXT) {
                 date_orders_vote(&j->orders, (const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
+            }
         }
     row_scan_close(s);
     date_orders_settle(&j->orders);
+    if (n == 0 && propose_number_kind(c, j, values, numbers, lo, hi))
+        return -1;
     return n;
 }
 
@@ -113,7 +160,7 @@ static const char *row_country(sqlite3_value *v)
 
 static int clean_column_values(ctx *c, struct audit *au, const struct clean_table *t, struct column_job *j)
 {
-    if (j->spec.kind == NORM_DATE && vote_dates(c, t, j) < 0)
+    if (j->spec.kind == NORM_DATE && !j->spec.date_number && vote_dates(c, t, j) < 0)
         return -1;
     const char *cols[] = {j->column, j->spec.country_column};
     struct row_scan *s = row_scan_open(c, "normalize", t, j->spec.country_column ? 2 : 1, cols);

@@ -14,6 +14,7 @@
 #include "cleaning.h"
 #include "cmd.h"
 #include "country.h"
+#include "email.h"
 #include "datenorm.h"
 #include "fileio.h"
 #include "normalize.h"

@@ -2,10 +2,13 @@
  *
  * Names are matched after folding: NFKC, case folding, accents stripped, '.' and
  * apostrophes dropped, other punctuation read as a space, a leading "the" ignored —
- * so "U.K.", "uk", "Great Britain" and "Royaume-Uni" are all GB.  The table knows
- * every ISO 3166-1 country by alpha-2, alpha-3 and English short name, the common
- * names of the larger ones in French, German, Spanish, Italian, Dutch, Portuguese
- * and Japanese, and a few codes people write instead (UK, EL, GER, BRD, UAE, USA). */
+ * so "U.K.", "uk", "Great Britain" and "Royaume-Uni" are all GB.  The table is made
+ * at build time from Debian's iso-codes (src/gen/countries.c): every ISO 3166-1
+ * country by alpha-2, alpha-3 and numeric code ("276"), English name, official and
+ * common name, their translations into the ~150 languages iso-codes ships, the
+ * usual written variants ("St. Lucia", "Oesterreich", "Trinidad & Tobago",
+ * "Republic of Korea"), and a short list of colloquial forms (UK, Holland, UAE).  A
+ * name two countries share is not in it; neither are regions, cities or continents. */
 #ifndef PERSONA_COUNTRY_H
 #define PERSONA_COUNTRY_H
 

@@ -7,6 +7,7 @@
 #include "datenorm.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,13 @@ static void trim(const char **p, const char **end)
         (*end)--;
 }
 
+/* The year from pivot to pivot + 99 that ends in the two digits yy. */
+static int full_year(const struct date_orders *o, int yy)
+{
+    int y = o->pivot / 100 * 100 + yy;
+    return y < o->pivot ? y + 100 : y;
+}
+
 void date_orders_init(struct date_orders *o, char forced)
 {
     memset(o, 0, sizeof *o);
@@ -225,12 +233,21 @@ void date_orders_vote(struct date_orders *o, const char *s, size_t len)
     const char *p = s, *end = s + len;
     trim(&p, &end);
     struct numeric_date nd;
-    if (scan_numeric(p, end, &nd) != NUM_DM)
+    enum numeric_kind kind = scan_numeric(p, end, &nd);
+    if (kind != NUM_DM && kind != NUM_SHORT_YEAR)
         return;
     o->values[nd.sep]++;
-    if (nd.p1 > 12 && nd.p1 <= 31 && nd.p2 >= 1 && nd.p2 <= 12)
+    /* a value proves an order only when it is a calendar date read that way and
+     * not the other: 31/02/2021 is no date either way and proves nothing.  With
+     * its century unknown, a two-digit year is taken as a leap year, so that
+     * 29/02 is never called impossible on a guess. */
+    int year = kind == NUM_DM ? nd.year : o->pivot ? full_year(o, nd.year) : 2000;
+    char why[8];
+    int dmy_ok = check_date(year, nd.p2, nd.p1, why, sizeof why) == 0;
+    int mdy_ok = check_date(year, nd.p1, nd.p2, why, sizeof why) == 0;
+    if (dmy_ok && !mdy_ok)
         o->proof[nd.sep] |= 1;
-    if (nd.p2 > 12 && nd.p2 <= 31 && nd.p1 >= 1 && nd.p1 <= 12)
+    if (mdy_ok && !dmy_ok)
         o->proof[nd.sep] |= 2;
 }
 
@@ -414,7 +431,8 @@ static int month_of(const struct token *t)
     return t->is_num ? -1 : lookup(months, sizeof months / sizeof months[0], t->word);
 }
 
-static int words_date(const char *p, const char *end, char *out, char *why, size_t whylen)
+static int words_date(const struct date_orders *o, const char *p, const char *end, char *out, char *why,
+                      size_t whylen)
 {
     struct token t[MAX_TOKENS];
     int n = tokenize_date(p, end, t, MAX_TOKENS);
@@ -445,8 +463,11 @@ static int words_date(const char *p, const char *end, char *out, char *why, size
         snprintf(why, whylen, "not a date in a form normalize reads");
         return -1;
     }
-    if (ydigits != 4) {
-        snprintf(why, whylen, "the year has %d digits: write it in full (the century is unknown)", ydigits);
+    if (ydigits == 2 && o->pivot) {
+        y = full_year(o, y);
+    } else if (ydigits != 4) {
+        snprintf(why, whylen, "the year has %d digits: the century is unknown%s", ydigits,
+                 ydigits == 2 ? " (date:pivot=1950 reads 00-99 as 1950-2049)" : "");
         return -1;
     }
     if (check_date(y, m, d, why, whylen))
@@ -480,8 +501,13 @@ int date_to_iso(const struct date_orders *o, const char *s, size_t len, char *ou
     case NUM_DM:
         return day_month(o, &nd, out, why, whylen);
     case NUM_SHORT_YEAR:
-        snprintf(why, whylen, "two-digit year: write it in full (the century is unknown)");
-        return -1;
+        if (!o->pivot) {
+            snprintf(why, whylen, "two-digit year: the century is unknown (date:pivot=1950 reads 00-99 as "
+                                  "1950-2049)");
+            return -1;
+        }
+        nd.year = full_year(o, nd.year);
+        return day_month(o, &nd, out, why, whylen);
     case NUM_NONE:
         break;
     }
@@ -489,8 +515,110 @@ int date_to_iso(const struct date_orders *o, const char *s, size_t len, char *ou
     while (q < end && isdigit((unsigned char)*q))
         q++;
     if (p < end && q == end) {
-        snprintf(why, whylen, "a number, not a date");
+        snprintf(why, whylen, "a number, not a date (date:excel or date:epoch read numbers as dates)");
         return -1;
     }
-    return words_date(p, end, out, why, whylen);
+    return words_date(o, p, end, out, why, whylen);
+}
+
+/* ---- dates written as numbers ---- */
+
+/* Year, month and day of the day z days after 1970-01-01 (Hinnant's
+ * civil_from_days, exact over the proleptic Gregorian calendar). */
+static void civil_from_days(long long z, int *y, int *m, int *d)
+{
+    z += 719468;
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* Reads [p, end) as a decimal number: digits with an optional sign and fraction. */
+static int plain_number(const char *p, const char *end, int sign_ok, double *out)
+{
+    char buf[40];
+    size_t n = (size_t)(end - p);
+    if (n == 0 || n >= sizeof buf)
+        return 0;
+    int digits = 0, dots = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = p[i];
+        if (isdigit((unsigned char)ch))
+            digits++;
+        else if (ch == '.')
+            dots++;
+        else if (!(ch == '-' && i == 0 && sign_ok))
+            return 0;
+    }
+    if (!digits || dots > 1)
+        return 0;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    *out = strtod(buf, NULL);
+    return 1;
+}
+
+/* day (days since 1970-01-01) and the seconds into it (0 .. 86399) as ISO text,
+ * with milliseconds when millis > 0. */
+static void write_instant(char *out, long long day, long long seconds, int millis, int has_time)
+{
+    int y, m, d;
+    civil_from_days(day, &y, &m, &d);
+    unsigned sec = (unsigned)seconds % 86400u;
+    write_iso(out, y, m, d, has_time, (int)(sec / 3600u), (int)(sec / 60u % 60u), (int)(sec % 60u));
+    if (millis > 0)
+        snprintf(out + strlen(out), 8, ".%03u", (unsigned)millis % 1000u);
+}
+
+int date_from_number(char system, const char *s, size_t len, char *out, char *why, size_t whylen)
+{
+    const char *p = s, *end = s + len;
+    trim(&p, &end);
+    double v;
+    if (!plain_number(p, end, system == DATE_EPOCH, &v)) {
+        snprintf(why, whylen, "not a number");
+        return -1;
+    }
+    if (system == DATE_EPOCH) {
+        /* milliseconds from 1e11 on: as seconds that would be after the year 5000 */
+        int ms = fabs(v) >= 1e11;
+        double seconds = ms ? floor(v / 1000) : floor(v);
+        if (fabs(seconds) > 253402300799.0) {
+            snprintf(why, whylen, "beyond the year 9999 as Unix time");
+            return -1;
+        }
+        long long t = (long long)seconds;
+        long long day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+        int millis = ms ? (int)(v - seconds * 1000) : -1;
+        if (!ms && v != seconds) {
+            snprintf(why, whylen, "Unix seconds are whole numbers");
+            return -1;
+        }
+        write_instant(out, day, t - day * 86400, millis, 1);
+        return 0;
+    }
+    /* Excel: whole days since 1899-12-31 (1900 system, which also counts the 29
+     * February 1900 that Lotus 1-2-3 invented) or 1904-01-01, a fraction for the time */
+    double whole = floor(v);
+    if (v < (system == DATE_EXCEL1904 ? 0 : 1) || v >= 2958466) {
+        snprintf(why, whylen, "not an Excel date serial (1 = 1900-01-01 ... 2958465 = 9999-12-31)");
+        return -1;
+    }
+    if (system == DATE_EXCEL1900 && whole == 60) {
+        snprintf(why, whylen, "serial 60 is 29 February 1900, a day that did not exist (Excel's leap-year bug)");
+        return -1;
+    }
+    long long day = (long long)whole - (system == DATE_EXCEL1904 ? 24107 : whole < 60 ? 25568 : 25569);
+    long long seconds = llround((v - whole) * 86400);
+    if (seconds == 86400) {
+        day++;
+        seconds = 0;
+    }
+    write_instant(out, day, seconds, 0, v != whole);
+    return 0;
 }

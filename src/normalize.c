@@ -9,6 +9,7 @@
 #include <utf8proc.h>
 
 #include "country.h"
+#include "email.h"
 #include "phone.h"
 #include "strbuf.h"
 
@@ -21,8 +22,8 @@ enum { N_KINDS = sizeof kind_names / sizeof kind_names[0] };
 
 const char *norm_kind_list(void)
 {
-    return "trim, lower, upper, title, unicode, email, phone[:CC|:COL], date[:DMY|:MDY], country, "
-           "postcode:CC|:COL";
+    return "trim, lower, upper, title, unicode, email, phone[:CC|:COL], date[:DMY|:MDY][:pivot=YYYY], "
+           "date:excel|excel1904|epoch, country, postcode:CC|:COL";
 }
 
 /* A country given as ARG: a column of the table, or a country the table knows that
@@ -49,6 +50,52 @@ static int parse_country_arg(const char *kind, const char *arg, struct norm_spec
         snprintf(err, errlen, "%s:%s: neither a country code nor a column of the table; e.g. %s:US, or %s:country "
                               "for each row's country", kind, arg, kind, kind);
     return -1;
+}
+
+/* date's options, ':'-separated: DMY or MDY, pivot=YYYY, or one of the number
+ * systems excel (excel1900), excel1904, epoch. */
+static int parse_date_options(const char *karg, struct norm_spec *spec, char *err, size_t errlen)
+{
+    static const struct { const char *name; char order, number; } words[] = {
+        {"DMY", 'D', 0}, {"D/M/Y", 'D', 0}, {"MDY", 'M', 0}, {"M/D/Y", 'M', 0},
+        {"excel", 0, DATE_EXCEL1900}, {"excel1900", 0, DATE_EXCEL1900}, {"excel1904", 0, DATE_EXCEL1904},
+        {"epoch", 0, DATE_EPOCH},
+    };
+    for (const char *p = karg; *p;) {
+        size_t n = strcspn(p, ":");
+        int known = 0;
+        for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+            if (strlen(words[i].name) == n && strncasecmp(words[i].name, p, n) == 0) {
+                known = 1;
+                if (words[i].order)
+                    spec->date_order = words[i].order;
+                if (words[i].number)
+                    spec->date_number = words[i].number;
+            }
+        if (!known && n > 6 && strncasecmp(p, "pivot=", 6) == 0) {
+            char *endp;
+            long y = strtol(p + 6, &endp, 10);
+            known = endp == p + n && y >= 1000 && y <= 9899;
+            spec->date_pivot = (int)y;
+            if (!known) {
+                snprintf(err, errlen, "date:%.*s: the pivot is a four-digit year (pivot=1950 reads 00-99 as "
+                                      "1950-2049)", (int)n, p);
+                return -1;
+            }
+        }
+        if (!known) {
+            snprintf(err, errlen, "date:%.*s: expected DMY (day first), MDY (month first), pivot=YYYY (two-digit "
+                                  "years), excel, excel1904 or epoch", (int)n, p);
+            return -1;
+        }
+        p += n + (p[n] == ':');
+    }
+    if (spec->date_number && (spec->date_order || spec->date_pivot)) {
+        snprintf(err, errlen, "date:%s: excel and epoch read numbers, which have no day/month order or "
+                              "two-digit years", karg);
+        return -1;
+    }
+    return 0;
 }
 
 int norm_spec_parse(const char *text, struct norm_spec *spec, int (*is_column)(void *, const char *), void *arg,
@@ -81,18 +128,7 @@ int norm_spec_parse(const char *text, struct norm_spec *spec, int (*is_column)(v
         }
         return parse_country_arg("postcode", karg, spec, is_column, arg, err, errlen);
     case NORM_DATE:
-        if (!karg)
-            return 0;
-        if (strcasecmp(karg, "DMY") == 0 || strcasecmp(karg, "D/M/Y") == 0)
-            spec->date_order = 'D';
-        else if (strcasecmp(karg, "MDY") == 0 || strcasecmp(karg, "M/D/Y") == 0)
-            spec->date_order = 'M';
-        else {
-            snprintf(err, errlen, "date:%s: expected date:DMY (day first) or date:MDY (month first), or just date",
-                     karg);
-            return -1;
-        }
-        return 0;
+        return karg ? parse_date_options(karg, spec, err, errlen) : 0;
     default:
         if (karg) {
             snprintf(err, errlen, "%s takes no argument (got '%s')", kind_names[kind], karg);
@@ -319,100 +355,6 @@ void name_title_case(const char *s, size_t len, struct strbuf *out)
     strbuf_free(&st.lower);
 }
 
-/* ---- email ---- */
-
-static int atext(unsigned char ch)
-{
-    return isalnum(ch) || ch >= 0x80 || strchr("!#$%&'*+/=?^_`{|}~-", ch) != NULL;
-}
-
-int email_check(const char *s, size_t len, char *why, size_t whylen)
-{
-    const char *at = memchr(s, '@', len);
-    if (!at) {
-        snprintf(why, whylen, "no @");
-        return -1;
-    }
-    if (memchr(at + 1, '@', len - (size_t)(at - s) - 1)) {
-        snprintf(why, whylen, "more than one @");
-        return -1;
-    }
-    size_t local = (size_t)(at - s), dlen = len - local - 1;
-    const char *d = at + 1;
-    if (local == 0) {
-        snprintf(why, whylen, "nothing before the @");
-        return -1;
-    }
-    if (local > 64) {
-        snprintf(why, whylen, "the part before the @ has %zu characters, more than 64", local);
-        return -1;
-    }
-    for (size_t i = 0; i < local; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '.') {
-            if (i == 0 || i == local - 1 || s[i - 1] == '.') {
-                snprintf(why, whylen, "a dot at the start or end of the part before the @, or two in a row");
-                return -1;
-            }
-        } else if (!atext(ch)) {
-            snprintf(why, whylen, ch == ' ' ? "a space in the address" : "'%c' is not allowed before the @", ch);
-            return -1;
-        }
-    }
-    if (dlen == 0) {
-        snprintf(why, whylen, "nothing after the @");
-        return -1;
-    }
-    if (dlen > 253) {
-        snprintf(why, whylen, "the domain is longer than 253 characters");
-        return -1;
-    }
-    int labels = 0;
-    for (size_t i = 0; i <= dlen;) {
-        size_t j = i;
-        while (j < dlen && d[j] != '.')
-            j++;
-        size_t l = j - i;
-        const char *label = d + i;
-        if (l == 0) {
-            snprintf(why, whylen, dlen && d[dlen - 1] == '.' && j == dlen ? "the domain ends with a dot"
-                                                                        : "an empty label in the domain (two dots?)");
-            return -1;
-        }
-        if (l > 63) {
-            snprintf(why, whylen, "a domain label longer than 63 characters");
-            return -1;
-        }
-        for (size_t k = 0; k < l; k++) {
-            unsigned char ch = (unsigned char)label[k];
-            if (!(isalnum(ch) || ch == '-' || ch >= 0x80)) {
-                snprintf(why, whylen, ch == ' ' ? "a space in the address" : "'%c' is not allowed in the domain", ch);
-                return -1;
-            }
-        }
-        if (label[0] == '-' || label[l - 1] == '-') {
-            snprintf(why, whylen, "a domain label starts or ends with '-'");
-            return -1;
-        }
-        labels++;
-        if (j == dlen) {        /* the top-level domain */
-            int alpha = l >= 2;
-            for (size_t k = 0; k < l; k++)
-                alpha &= isalpha((unsigned char)label[k]) || (unsigned char)label[k] >= 0x80;
-            if (!alpha && !(l > 4 && strncasecmp(label, "xn--", 4) == 0)) {
-                snprintf(why, whylen, "'%.*s' is not a top-level domain", (int)l, label);
-                return -1;
-            }
-        }
-        i = j + 1;
-    }
-    if (labels < 2) {
-        snprintf(why, whylen, "the domain '%.*s' has no dot", (int)dlen, d);
-        return -1;
-    }
-    return 0;
-}
-
 /* ---- one value ---- */
 
 enum norm_outcome norm_value(const struct norm_spec *spec, const char *row_country,
@@ -457,8 +399,7 @@ enum norm_outcome norm_value(const struct norm_spec *spec, const char *row_count
         name_title_case(t, tlen, out);
         break;
     case NORM_EMAIL:
-        map_case(t, tlen, out, 0);
-        if (email_check(out->buf, out->len, why, whylen))
+        if (email_normalize(t, tlen, out, why, whylen))
             return NORM_BAD;
         break;
     case NORM_PHONE: {
@@ -476,7 +417,8 @@ enum norm_outcome norm_value(const struct norm_spec *spec, const char *row_count
         break;
     }
     case NORM_DATE:
-        if (date_to_iso(orders, t, tlen, buf, why, whylen))
+        if (spec->date_number ? date_from_number(spec->date_number, t, tlen, buf, why, whylen)
+                              : date_to_iso(orders, t, tlen, buf, why, whylen))
             return NORM_BAD;
         strbuf_puts(out, buf);
         break;

@@ -6,10 +6,14 @@
  *   lower, upper   Unicode case mapping
  *   unicode   NFKC (full-width letters and digits, ligatures, compatibility forms)
  *   title     names: see name_title_case()
- *   email     trimmed, lower-cased, then checked: see email_check()
+ *   email     see email_normalize(): invisible characters out, the address out of
+ *             "Name <a@b.com>", lower case, the domain in punycode, then checked
  *   phone[:CC|:COL]    E.164, with ";ext=N" for an extension (phone.h); the default
  *             country for national numbers is CC, or each row's country read from COL
- *   date[:DMY|:MDY]    ISO 8601 (datenorm.h)
+ *   date[:DMY|:MDY][:pivot=YYYY]   ISO 8601 (datenorm.h); pivot=1950 reads a
+ *             two-digit year as 1950-2049
+ *   date:excel, date:excel1904, date:epoch   numbers as dates: Excel serial days
+ *             (1900 or 1904 system), Unix seconds or milliseconds (datenorm.h)
  *   country   ISO 3166-1 alpha-2 (country.h)
  *   postcode:CC|:COL   the country's standard form (country.h)
  * A value that is only blanks becomes NULL under the kinds that trim (all but lower,
@@ -33,6 +37,8 @@ struct norm_spec {
     char country[3];        /* phone, postcode: the country given as ARG; "" none */
     char *country_column;   /* phone, postcode: the column holding each row's country */
     char date_order;        /* date: 'D', 'M', or 0 to decide from the column */
+    int date_pivot;         /* date: two-digit years are pivot .. pivot + 99; 0: not read */
+    char date_number;       /* date: DATE_EXCEL1900, DATE_EXCEL1904 or DATE_EPOCH: numbers; 0: text */
 };
 
 /* Parses "KIND[:ARG]" into *spec.  is_column(arg, name) tells whether name is a
@@ -76,14 +82,5 @@ enum norm_outcome norm_value(const struct norm_spec *spec, const char *row_count
  *  - roman numerals after the first word are capitals ("John Smith III");
  *  - scripts without case are left alone. */
 void name_title_case(const char *s, size_t len, struct strbuf *out);
-
-/* Checks an address (as written, case kept) against the syntax of RFC 5321/5322 as
- * mail systems accept it: one '@'; a local part of 1-64 bytes of letters, digits,
- * !#$%&'*+/=?^_`{|}~- and non-ASCII, with dots between (not first, last or
- * doubled); a domain of at least two dot-separated labels of letters, digits and
- * hyphens (not first or last), each 1-63 bytes, 253 in all, the last alphabetic
- * (or xn--).  Quoted local parts and address literals are not accepted.  Returns 0,
- * or -1 with why set. */
-int email_check(const char *s, size_t len, char *why, size_t whylen);
 
 #endif

@@ -191,6 +191,84 @@ static void test_dates(void **state)
     assert_false(iso_date_valid("2021/02/28", 10, NULL));
 }
 
+static struct norm_spec spec_of(const char *text)
+{
+    struct norm_spec s;
+    char err[256];
+    if (norm_spec_parse(text, &s, NULL, NULL, err, sizeof err))
+        fail_msg("%s: %s", text, err);
+    return s;
+}
+
+/* An impossible date in a month-first column proves nothing: the issue's 31/02/2021
+ * made 39 month-first dates "ambiguous". */
+static void test_impossible_date_is_no_evidence(void **state)
+{
+    (void)state;
+    const char *column[40];
+    char text[39][16];
+    for (int i = 0; i < 39; i++) {
+        snprintf(text[i], sizeof text[i], "%02d/%02d/2021", i % 12 + 1, i % 28 + 1);
+        column[i] = text[i];
+    }
+    column[39] = "31/02/2021";
+    static const struct vcase cases[] = {
+        {"12/13/2021", NULL, "2021-12-13", NULL},
+        {"01/02/2021", NULL, "2021-01-02", NULL},
+        {"31/02/2021", NULL, NULL, "month 31 does not exist"},
+    };
+    check_dates(column, 40, 0, cases, COUNT(cases));
+}
+
+/* Numbers as dates and two-digit years, against Python's datetime
+ * (tests/fixtures/dates, made by make_dates.py). */
+static void test_dates_reference(void **state)
+{
+    (void)state;
+    FILE *f = fopen("tests/fixtures/dates/dates.tsv", "r");
+    assert_non_null(f);
+    char line[256], why[256];
+    struct strbuf out = {0};
+    int rows = 0;
+    assert_non_null(fgets(line, sizeof line, f));
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *kind = strtok(line, "\t"), *in = strtok(NULL, "\t"), *want = strtok(NULL, "\t");
+        assert_non_null(want);
+        struct norm_spec spec = spec_of(kind);
+        struct date_orders o;
+        date_orders_init(&o, spec.date_order);
+        o.pivot = spec.date_pivot;
+        date_orders_settle(&o);
+        enum norm_outcome r = norm_value(&spec, NULL, &o, in, strlen(in), &out, why, sizeof why, NULL);
+        if ((r != NORM_NEW && r != NORM_SAME) || strcmp(strbuf_str(&out), want) != 0)
+            fail_msg("%s %s: want %s, got %s", kind, in, want, r == NORM_BAD ? why : strbuf_str(&out));
+        rows++;
+    }
+    fclose(f);
+    strbuf_free(&out);
+    assert_true(rows > 200);
+    /* what is not one: reported with the reason */
+    static const struct { const char *kind, *in, *why; } bad[] = {
+        {"date:excel", "60", "did not exist"},        {"date:excel", "0", "not an Excel date serial"},
+        {"date:excel", "-5", "not a number"},        {"date:excel", "2958466", "not an Excel date serial"},
+        {"date:epoch", "1.5", "whole numbers"},      {"date:epoch", "9e99", "not a number"},
+        {"date:epoch", "abc", "not a number"},       {"date", "14/03/21", "date:pivot=1950"},
+        {"date", "44197", "date:excel or date:epoch"},
+    };
+    for (size_t i = 0; i < COUNT(bad); i++) {
+        struct norm_spec spec = spec_of(bad[i].kind);
+        struct date_orders o;
+        date_orders_init(&o, spec.date_order);
+        date_orders_settle(&o);
+        enum norm_outcome r = norm_value(&spec, NULL, &o, bad[i].in, strlen(bad[i].in), &out, why, sizeof why, NULL);
+        if (r != NORM_BAD || !strstr(why, bad[i].why))
+            fail_msg("%s %s: want failure '%s', got %s", bad[i].kind, bad[i].in, bad[i].why,
+                     r == NORM_BAD ? why : strbuf_str(&out));
+    }
+    strbuf_free(&out);
+}
+
 static void test_countries(void **state)
 {
     (void)state;
@@ -205,13 +283,21 @@ static void test_countries(void **state)
         {"The Netherlands", "NL"}, {"Holland", "NL"}, {"Nederland", "NL"}, {"Italia", "IT"}, {"ITA", "IT"},
         {"Côte d'Ivoire", "CI"}, {"Cote dIvoire", "CI"}, {"Korea, Republic of", "KR"}, {"Türkiye", "TR"},
         {"Turkey", "TR"}, {"  Schweiz ", "CH"}, {"Österreich", "AT"}, {"ＵＳＡ", "US"},
+        /* the misses: a numeric code, umlauts written out, '&', "St." */
+        {"276", "DE"}, {"040", "AT"}, {"Oesterreich", "AT"}, {"Trinidad & Tobago", "TT"}, {"St. Lucia", "LC"},
+        {"St Kitts & Nevis", "KN"}, {"Republic of Korea", "KR"}, {"Bolivia", "BO"}, {"Vereinigtes Königreich", "GB"},
+        {"Estados Unidos", "US"}, {"Royaume-Uni de Grande-Bretagne et d'Irlande du Nord", "GB"}, {"Российская Федерация", "RU"},
     };
     for (size_t i = 0; i < COUNT(cases); i++) {
         const char *got = country_code(cases[i].in, strlen(cases[i].in));
         if (!got || strcmp(got, cases[i].want) != 0)
             fail_msg("country %s: want %s, got %s", cases[i].in, cases[i].want, got ? got : "NULL");
     }
-    static const char *const unknown[] = {"Narnia", "", "U", "Europe", "123"};
+    /* regions, cities and continents are never countries; nor is a name two share */
+    static const char *const unknown[] = {"Narnia", "", "U", "Europe", "123", "Europa", "Asia", "Africa",
+                                          "South America", "North America", "Scandinavia", "Bavaria", "Bayern",
+                                          "California", "London", "Paris", "Middle East", "Caribbean",
+                                          "Virgin Islands", "EU"};
     for (size_t i = 0; i < COUNT(unknown); i++)
         if (country_code(unknown[i], strlen(unknown[i])))
             fail_msg("country %s: want unknown, got %s", unknown[i], country_code(unknown[i], strlen(unknown[i])));
@@ -219,14 +305,6 @@ static void test_countries(void **state)
 }
 
 /* normalize's own rules around the table: NA is not taken for Namibia. */
-static struct norm_spec spec_of(const char *text)
-{
-    struct norm_spec s;
-    char err[256];
-    if (norm_spec_parse(text, &s, NULL, NULL, err, sizeof err))
-        fail_msg("%s: %s", text, err);
-    return s;
-}
 
 /* Runs one kind over cases; want NULL: left alone with why containing the case's why;
  * want "" : becomes NULL. */
@@ -395,7 +473,9 @@ static void test_kind_specs(void **state)
         {"phonez", "unknown kind 'phonez'; kinds: trim, lower"},
         {"phone:XX", "phone:XX: neither a country code nor a column of the table"},
         {"phone:Antarctica", "phone:Antarctica: libphonenumber has no numbering plan for AQ"},
-        {"date:YMD", "date:YMD: expected date:DMY (day first) or date:MDY"},
+        {"date:YMD", "date:YMD: expected DMY (day first), MDY (month first), pivot=YYYY"},
+        {"date:pivot=50", "date:pivot=50: the pivot is a four-digit year"},
+        {"date:excel:DMY", "excel and epoch read numbers"},
         {"postcode", "postcode needs a country"},
         {"trim:x", "trim takes no argument"},
         {"email:", "email: nothing after ':'"},
@@ -420,6 +500,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_phone),      cmocka_unit_test(test_dates),       cmocka_unit_test(test_countries),
+        cmocka_unit_test(test_impossible_date_is_no_evidence), cmocka_unit_test(test_dates_reference),
         cmocka_unit_test(test_title),      cmocka_unit_test(test_email),       cmocka_unit_test(test_postcodes),
         cmocka_unit_test(test_text_kinds), cmocka_unit_test(test_kind_specs),
     };
