@@ -169,6 +169,7 @@ bench: all
 	@bench/cluster.sh
 	@bench/dedupe.sh
 	@bench/export.sh
+	@bench/clean.sh
 
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_CORE    := $(call objs,$(B)/fuzzobj,$(CORE_C) $(GEN_C))

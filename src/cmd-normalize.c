@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "country.h"
 #include "normalize.h"
+#include "parallel.h"
 #include "phone.h"
 #include "retype.h"
 #include "sink.h"
@@ -100,23 +101,24 @@ static int named_like_a_date(const char *col)
     return 0;
 }
 
-/* A column named like a date whose values are all whole numbers in the range of
- * Excel serial days or Unix time is not written dates: converting it as text
+/* A column named like a date whose values are all numbers in the range of Excel
+ * serial days (1900-2099), or whole numbers in that of Unix time, is not written dates: converting it as text
  * would report every value.  The command stops and says which kind reads it. */
-static int propose_number_kind(ctx *c, const struct column_job *j, int64_t values, int64_t numbers, double lo,
-                               double hi)
+static int propose_number_kind(ctx *c, const struct column_job *j, int64_t values, int64_t numbers, int whole,
+                               double lo, double hi)
 {
     if (!values || numbers != values || !named_like_a_date(j->column))
         return 0;
-    const char *kind = lo >= 1 && hi <= 73050 ? "date:excel (or date:excel1904 for an old Mac workbook)"
+    const char *kind = lo >= 1 && hi < 73051 ? "date:excel (or date:excel1904 for an old Mac workbook)"
+                       : !whole                     ? NULL
                        : lo >= 1e8 && hi <= 4.2e9   ? "date:epoch (Unix seconds)"
                        : lo >= 1e11 && hi <= 4.2e12 ? "date:epoch (Unix milliseconds)"
                                                     : NULL;
     if (!kind)
         return 0;
-    return ctx_error(c, "normalize: %s holds whole numbers from %.0f to %.0f, not written dates; they read as "
+    return ctx_error(c, "normalize: %s holds %snumbers from %.10g to %.10g, not written dates; they read as "
                         "dates with %s=%s",
-                     j->column, lo, hi, j->column, kind);
+                     j->column, whole ? "whole " : "", lo, hi, j->column, kind);
 }
 
 /* Decides the day/month order of a date column from all of its values. */
@@ -128,6 +130,7 @@ static int vote_dates(ctx *c, const struct clean_table *t, struct column_job *j)
         return -1;
     int n;
     int64_t values = 0, numbers = 0;
+    int whole = 1;
     double lo = 0, hi = 0, x;
     while ((n = row_scan_next(s)) > 0)
         for (int r = 0; r < n; r++) {
@@ -135,7 +138,8 @@ static int vote_dates(ctx *c, const struct clean_table *t, struct column_job *j)
             if (sqlite3_value_type(v) == SQLITE_NULL)
                 continue;
             values++;
-            if (value_number(v, &x) && x == (double)(int64_t)x) {
+            if (value_number(v, &x)) {
+                whole &= x == floor(x);
                 lo = numbers ? fmin(lo, x) : x;
                 hi = numbers ? fmax(hi, x) : x;
                 numbers++;
@@ -145,7 +149,7 @@ static int vote_dates(ctx *c, const struct clean_table *t, struct column_job *j)
         }
     row_scan_close(s);
     date_orders_settle(&j->orders);
-    if (n == 0 && propose_number_kind(c, j, values, numbers, lo, hi))
+    if (n == 0 && propose_number_kind(c, j, values, numbers, whole, lo, hi))
         return -1;
     return n;
 }
@@ -158,6 +162,81 @@ static const char *row_country(sqlite3_value *v)
     return country_code((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
 }
 
+/* What norm_value() made of one row of a batch. */
+struct row_result {
+    enum norm_outcome outcome;  /* unset for NULL and binary values */
+    int phone_type;
+    struct strbuf out;
+    char why[256];
+};
+
+/* One batch being cleaned: the values are cleaned on every core (norm_value() is a
+ * pure function of its inputs, and libphonenumber's reads are thread-safe), the
+ * audit trail is then written in row order by the caller's thread. */
+struct batch_job {
+    const struct column_job *j;
+    struct row_scan *scan;
+    struct row_result *results;
+};
+
+static void clean_rows(void *arg, int64_t block, int64_t begin, int64_t end)
+{
+    (void)block;
+    struct batch_job *b = arg;
+    for (int64_t r = begin; r < end; r++) {
+        struct row_result *res = &b->results[r];
+        sqlite3_value *v = row_scan_value(b->scan, (int)r, 0);
+        res->phone_type = -1;
+        if (sqlite3_value_type(v) == SQLITE_NULL || sqlite3_value_type(v) == SQLITE_BLOB)
+            continue;
+        const char *country = b->j->spec.country_column ? row_country(row_scan_value(b->scan, (int)r, 1)) : NULL;
+        res->outcome = norm_value(&b->j->spec, country, &b->j->orders, (const char *)sqlite3_value_text(v),
+                                  (size_t)sqlite3_value_bytes(v), &res->out, res->why, sizeof res->why,
+                                  &res->phone_type);
+    }
+}
+
+/* Writes one row's result into the audit trail. */
+static int record_row(struct audit *au, struct column_job *j, struct row_scan *s, int r, struct row_result *res)
+{
+    sqlite3_value *v = row_scan_value(s, r, 0);
+    int type = sqlite3_value_type(v);
+    if (type == SQLITE_NULL)
+        return 0;
+    j->values++;
+    int64_t rowid = row_scan_rowid(s, r);
+    sqlite3_value *key = row_scan_key(s, r);
+    if (type == SQLITE_BLOB) {
+        j->issues++;
+        return audit_issue(au, rowid, key, j->column, j->kind_text, v, "a binary value, not text");
+    }
+    if (res->phone_type >= 0 && res->phone_type < N_PHONE_TYPES)
+        j->phone_types[res->phone_type]++;
+    struct strbuf *out = &res->out;
+    switch (res->outcome) {
+    case NORM_SAME:
+        return 0;
+    case NORM_TO_NULL:
+        j->changed++;
+        j->blanked++;
+        return audit_change(au, rowid, key, j->column, v, cell_null());
+    case NORM_NEW:
+        if (!text_keeps_in_affinity(j->affinity, out->buf, out->len)) {
+            char why[512];
+            snprintf(why, sizeof why, "would be '%s', which the column's numeric type stores as a number; "
+                                      "left as it was", strbuf_str(out));
+            j->issues++;
+            return audit_issue(au, rowid, key, j->column, j->kind_text, v, why);
+        }
+        j->changed++;
+        return audit_change(au, rowid, key, j->column, v, (struct cell){.type = CELL_TEXT, .s = out->buf, .len = out->len});
+    case NORM_BAD:
+        j->issues++;
+        return audit_issue(au, rowid, key, j->column, j->kind_text, v, res->why);
+    }
+    return 0;
+}
+
 static int clean_column_values(ctx *c, struct audit *au, const struct clean_table *t, struct column_job *j)
 {
     if (j->spec.kind == NORM_DATE && !j->spec.date_number && vote_dates(c, t, j) < 0)
@@ -166,63 +245,28 @@ static int clean_column_values(ctx *c, struct audit *au, const struct clean_tabl
     struct row_scan *s = row_scan_open(c, "normalize", t, j->spec.country_column ? 2 : 1, cols);
     if (!s)
         return -1;
-    struct strbuf out = {0};
-    char why[512];
-    int n, rc = 0;
+    struct batch_job b = {.j = j, .scan = s};
+    int capacity = 0, n, rc = 0;
     int64_t done = 0;
     while (rc == 0 && (n = row_scan_next(s)) > 0) {
-        for (int r = 0; r < n && rc == 0; r++) {
-            sqlite3_value *v = row_scan_value(s, r, 0);
-            int type = sqlite3_value_type(v);
-            if (type == SQLITE_NULL)
-                continue;
-            j->values++;
-            int64_t rowid = row_scan_rowid(s, r);
-            sqlite3_value *key = row_scan_key(s, r);
-            if (type == SQLITE_BLOB) {
-                rc = audit_issue(au, rowid, key, j->column, j->kind_text, v, "a binary value, not text");
-                j->issues++;
-                continue;
-            }
-            const char *text = (const char *)sqlite3_value_text(v);
-            size_t len = (size_t)sqlite3_value_bytes(v);
-            const char *country = j->spec.country_column ? row_country(row_scan_value(s, r, 1)) : NULL;
-            int phone_type = -1;
-            enum norm_outcome outcome = norm_value(&j->spec, country, &j->orders, text, len, &out, why, sizeof why, &phone_type);
-            if (phone_type >= 0 && phone_type < N_PHONE_TYPES)
-                j->phone_types[phone_type]++;
-            switch (outcome) {
-            case NORM_SAME:
-                break;
-            case NORM_TO_NULL:
-                rc = audit_change(au, rowid, key, j->column, v, cell_null());
-                j->changed++;
-                j->blanked++;
-                break;
-            case NORM_NEW:
-                if (!text_keeps_in_affinity(j->affinity, out.buf, out.len)) {
-                    snprintf(why, sizeof why, "would be '%s', which the column's numeric type stores as a number; "
-                                              "left as it was", strbuf_str(&out));
-                    rc = audit_issue(au, rowid, key, j->column, j->kind_text, v, why);
-                    j->issues++;
-                    break;
-                }
-                rc = audit_change(au, rowid, key, j->column, v,
-                                  (struct cell){.type = CELL_TEXT, .s = out.buf, .len = out.len});
-                j->changed++;
-                break;
-            case NORM_BAD:
-                rc = audit_issue(au, rowid, key, j->column, j->kind_text, v, why);
-                j->issues++;
-                break;
-            }
+        if (n > capacity) {
+            b.results = xrealloc(b.results, (size_t)n * sizeof *b.results);
+            memset(b.results + capacity, 0, (size_t)(n - capacity) * sizeof *b.results);
+            capacity = n;
         }
+        for (int r = 0; r < n; r++)
+            b.results[r].outcome = NORM_SAME;
+        parallel_blocks(n, 256, parallel_threads(), clean_rows, &b);
+        for (int r = 0; r < n && rc == 0; r++)
+            rc = record_row(au, j, s, r, &b.results[r]);
         done += n;
         ctx_progress(c, done, 0, "rows");
     }
     if (n < 0)
         rc = -1;
-    strbuf_free(&out);
+    for (int r = 0; r < capacity; r++)
+        strbuf_free(&b.results[r].out);
+    free(b.results);
     row_scan_close(s);
     return rc;
 }
@@ -338,7 +382,7 @@ static int normalize_exec(ctx *c, const struct cmd_args *a)
 const struct cmd_entry cmd_normalize_entry = {
     .name = "normalize",
     .usage = "normalize TABLE COL=KIND[:ARG] … (kinds: trim lower upper title unicode email phone[:CC|:COL] "
-             "date[:DMY|:MDY] country postcode:CC|:COL)",
+             "date[:DMY|:MDY][:pivot=YYYY] date:excel|excel1904|epoch country postcode:CC|:COL)",
     .summary = "clean values in place: names, emails, phones to E.164, dates to ISO, countries to ISO codes "
                "(undoable; what cannot be cleaned is reported)",
     .example = "normalize customers phone=phone:country email=email signup_date=date country=country",

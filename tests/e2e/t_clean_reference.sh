@@ -72,3 +72,40 @@ expect_eq "countries: no name became another country" "" \
     "$(qq "SELECT group_concat(c.language || ':' || r.name || '=' || c.name, ', ') FROM countries c
            JOIN _persona_changes r ON r.row_id = c.rowid AND r.table_name = 'countries'
            WHERE c.name <> c.alpha2")"
+
+# ---- dates written as numbers, two-digit years, impossible dates ----
+printf 'id,signup_date,last_seen,born\n1,44197,1615710360,14/03/21\n2,36526,1615710360123,31/12/68\n3,45000.5,0,01/01/00\n' >when.csv
+expect_ok "setup: Excel serials, Unix time, two-digit years" -c "load when.csv key=id"
+s0=$(ws_state)
+expect_fail "an integer date column named like a date: the kind that reads it is proposed" 1 \
+    "signup_date holds numbers from 36526 to 45000.5.*signup_date=date:excel" \
+    -c "normalize when signup_date=date"
+unchanged "the proposal changes nothing" "$s0"
+expect_ok "date:excel, date:epoch and date:DMY:pivot=1950" \
+    -c "normalize when signup_date=date:excel last_seen=date:epoch born=date:DMY:pivot=1950"
+expect_eq "Excel serials and Unix seconds and milliseconds as Python's datetime reads them" \
+    "2021-01-01|2021-03-14 08:26:00|2021-03-14|2000-01-01|2021-03-14 08:26:00.123|1968-12-31|2023-03-15 12:00:00|1970-01-01 00:00:00|2000-01-01" \
+    "$(qq "SELECT group_concat(signup_date || '|' || last_seen || '|' || born, '|') FROM (SELECT * FROM \"when\" ORDER BY id)")"
+expect_ok "undo" -c "undo"
+unchanged "undo: the numbers back as numbers, byte for byte" "$s0"
+expect_eq "undo: their types too" "real|integer|text|real" \
+    "$(qq "SELECT typeof(signup_date) || '|' || typeof(last_seen) || '|' || typeof(born) || '|' ||
+           (SELECT typeof(signup_date) FROM \"when\" WHERE id = 3) FROM \"when\" WHERE id = 1")"
+{ echo 'id,visit'; for i in $(seq 1 39); do printf '%d,%02d/%02d/2021\n' "$i" $((i % 12 + 1)) $((i % 28 + 1)); done
+  echo '40,31/02/2021'; echo '41,12/25/2021'; } >visits.csv
+expect_ok "setup: month-first dates and one impossible date" -c "load visits.csv key=id"
+expect_ok "normalize the visits" -c "normalize visits visit=date"
+expect_eq "the impossible date is reported, not evidence: every other date read month first" "40|0" \
+    "$(qq "SELECT group_concat(row_key) || '|' || (SELECT count(*) FROM visits WHERE id < 40 AND visit NOT GLOB '2021-*')
+           FROM _persona_issues WHERE table_name = 'visits'")"
+expect_eq "… so 12/25/2021 is 25 December" "2021-12-25" "$(qq "SELECT visit FROM visits WHERE id = 41")"
+
+# ---- emails ----
+printf 'id,email\n1,Ann Lee <Ann.Lee@Example.com>\n2,"ann\xe2\x80\x8b.lee@example.com"\n3,jürgen@müller.de\n4,ann lee@example.com\n' >mail.csv
+expect_ok "setup: emails with a display name, a zero-width space, an IDN" -c "load mail.csv key=id"
+expect_ok "normalize the emails" -c "normalize mail email=email"
+expect_eq "emails: the address, without invisible characters, the domain in punycode (python3-idna)" \
+    "ann.lee@example.com|ann.lee@example.com|jürgen@xn--mller-kva.de|ann lee@example.com" \
+    "$(qq "SELECT group_concat(email, '|') FROM (SELECT email FROM mail ORDER BY id)")"
+expect_eq "emails: what is still not an address is kept and reported" "4|a space in the address" \
+    "$(qq "SELECT row_key || '|' || message FROM _persona_issues WHERE table_name = 'mail'")"

@@ -127,7 +127,7 @@ bad "normalize: unknown kind" "^-c:1: error: normalize: email=mail: unknown kind
 bad "normalize: a phone country it does not know" \
     "^-c:1: error: normalize: phone=phone:XX: phone:XX: neither a country code nor a column of the table" \
     -c "normalize customers phone=phone:XX"
-bad "normalize: a date order it does not know" "date:YMD: expected date:DMY \(day first\) or date:MDY" \
+bad "normalize: a date order it does not know" "date:YMD: expected DMY \(day first\), MDY \(month first\), pivot=YYYY" \
     -c "normalize customers signup_date=date:YMD"
 bad "normalize: no kind" "^-c:1: error: normalize: 'email': expected COL=KIND, e.g. phone=phone:US" \
     -c "normalize customers email"
