@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "country.h"
 #include "resultset.h"
 #include "similar.h"
 #include "strbuf.h"
@@ -483,4 +484,11 @@ void clean_note_issues(ctx *c, const char *cmd, int64_t issues, const char *what
         ctx_note(c, "%s: %lld %s; they are in _persona_issues: "
                     "sql SELECT * FROM _persona_issues WHERE command_id = %lld",
                  cmd, (long long)issues, what, (long long)c->command_id);
+}
+
+const char *value_country(sqlite3_value *v)
+{
+    if (sqlite3_value_type(v) != SQLITE_TEXT)
+        return NULL;
+    return country_code((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
 }

@@ -97,6 +97,10 @@ void clean_note_issues(ctx *c, const char *cmd, int64_t issues, const char *what
  * bytes): <0, 0, >0. */
 int value_cmp(struct sqlite3_value *a, struct sqlite3_value *b);
 
+/* The ISO 3166-1 alpha-2 code of a country written as text in a value (a row's
+ * country column), or NULL (country.h). */
+const char *value_country(struct sqlite3_value *v);
+
 /* A value as a sink cell (text borrowed from the value). */
 struct cell value_cell(struct sqlite3_value *v);
 

@@ -154,14 +154,6 @@ static int vote_dates(ctx *c, const struct clean_table *t, struct column_job *j)
     return n;
 }
 
-/* The alpha-2 code of a row's country column value, or NULL. */
-static const char *row_country(sqlite3_value *v)
-{
-    if (sqlite3_value_type(v) != SQLITE_TEXT)
-        return NULL;
-    return country_code((const char *)sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
-}
-
 /* What norm_value() made of one row of a batch. */
 struct row_result {
     enum norm_outcome outcome;  /* unset for NULL and binary values */
@@ -189,7 +181,7 @@ static void clean_rows(void *arg, int64_t block, int64_t begin, int64_t end)
         res->phone_type = -1;
         if (sqlite3_value_type(v) == SQLITE_NULL || sqlite3_value_type(v) == SQLITE_BLOB)
             continue;
-        const char *country = b->j->spec.country_column ? row_country(row_scan_value(b->scan, (int)r, 1)) : NULL;
+        const char *country = b->j->spec.country_column ? value_country(row_scan_value(b->scan, (int)r, 1)) : NULL;
         res->outcome = norm_value(&b->j->spec, country, &b->j->orders, (const char *)sqlite3_value_text(v),
                                   (size_t)sqlite3_value_bytes(v), &res->out, res->why, sizeof res->why,
                                   &res->phone_type);

@@ -37,14 +37,15 @@ static const char *const rule_names[] = {
 };
 enum { N_RULES = sizeof rule_names / sizeof rule_names[0] };
 
-static const char rule_list[] = "required, unique, email, phone[:CC], range:MIN..MAX, in:a|b|c, regex:RE, date, "
+static const char rule_list[] = "required, unique, email, phone[:CC|:COL], range:MIN..MAX, in:a|b|c, regex:RE, date, "
                                 "past[:DATE], references:TABLE.COL, country";
 
 struct rule {
     char *column;
     char *text;                 /* "range:0..120", as written */
     enum rule_kind kind;
-    char country[3];            /* phone */
+    char country[3];            /* phone:CC */
+    char *country_column;       /* phone:COL: each row's country */
     int has_min, has_max, dates; /* range: bounds given; bounds are ISO dates */
     double min, max;
     long ymd_min, ymd_max, ymd_limit; /* range on dates; past */
@@ -60,6 +61,7 @@ static void rule_free(struct rule *r)
 {
     free(r->column);
     free(r->text);
+    free(r->country_column);
     for (int i = 0; i < r->nchoices; i++)
         free(r->choices[i]);
     free(r->choices);
@@ -96,7 +98,8 @@ static long today_ymd(void)
 }
 
 /* Parses RULE[:ARG] for a column; err names what is accepted. */
-static int parse_rule(ctx *c, const char *text, struct rule *r, char *err, size_t errlen)
+static int parse_rule(ctx *c, const struct clean_table *t, const char *text, struct rule *r, char *err,
+                      size_t errlen)
 {
     const char *colon = strchr(text, ':');
     size_t nlen = colon ? (size_t)(colon - text) : strlen(text);
@@ -125,10 +128,13 @@ static int parse_rule(ctx *c, const char *text, struct rule *r, char *err, size_
     }
     switch (r->kind) {
     case RULE_PHONE:
-        if (arg) {
+        if (arg && clean_has_column(c, t, arg)) {
+            r->country_column = xstrdup(arg);
+        } else if (arg) {
             const char *iso = country_code(arg, strlen(arg));
             if (!iso || !phone_region_known(iso)) {
-                snprintf(err, errlen, "phone:%s: not a country libphonenumber has a numbering plan for", arg);
+                snprintf(err, errlen, "phone:%s: neither a column of the table nor a country libphonenumber has a "
+                                      "numbering plan for", arg);
                 return -1;
             }
             memcpy(r->country, iso, 3);
@@ -223,7 +229,7 @@ static int add_rule(ctx *c, const struct clean_table *t, const char *word, const
     if (clean_column(c, "validate", t, r->column, NULL))
         return *where ? ctx_error_prefix(c, where) : -1;
     char err[512] = "";
-    if (parse_rule(c, r->text, r, err, sizeof err))
+    if (parse_rule(c, t, r->text, r, err, sizeof err))
         return err[0] ? ctx_error(c, "validate: %s%s=%s: %s", where, r->column, r->text, err) : -1;
     return 0;
 }
@@ -262,7 +268,8 @@ static int read_rules_file(ctx *c, const struct clean_table *t, const char *path
 /* ---- checking ---- */
 
 /* Why a non-NULL value breaks a per-value rule, or NULL when it passes. */
-static const char *violation(const struct rule *r, sqlite3_value *v, char *why, size_t whylen)
+static const char *violation(const struct rule *r, sqlite3_value *v, const char *row_country, char *why,
+                             size_t whylen)
 {
     const char *s = (const char *)sqlite3_value_text(v);
     size_t len = (size_t)sqlite3_value_bytes(v);
@@ -279,7 +286,7 @@ static const char *violation(const struct rule *r, sqlite3_value *v, char *why, 
     case RULE_EMAIL:
         return email_check(s, len, why, whylen) ? why : NULL;
     case RULE_PHONE:
-        return phone_read(s, len, r->country, &number, why, whylen) ? why : NULL;
+        return phone_read(s, len, row_country ? row_country : r->country, &number, why, whylen) ? why : NULL;
     case RULE_COUNTRY:
         return len == 2 && country_name(s) ? NULL : "not an ISO 3166-1 alpha-2 code (normalize COL=country converts names)";
     case RULE_DATE:
@@ -324,8 +331,8 @@ static const char *violation(const struct rule *r, sqlite3_value *v, char *why, 
 
 static int check_values(ctx *c, struct audit *au, const struct clean_table *t, struct rule *r)
 {
-    const char *cols[] = {r->column};
-    struct row_scan *s = row_scan_open(c, "validate", t, 1, cols);
+    const char *cols[] = {r->column, r->country_column};
+    struct row_scan *s = row_scan_open(c, "validate", t, r->country_column ? 2 : 1, cols);
     if (!s)
         return -1;
     char why[512];
@@ -338,7 +345,8 @@ static int check_values(ctx *c, struct audit *au, const struct clean_table *t, s
             if (sqlite3_value_type(v) == SQLITE_NULL)
                 bad = r->kind == RULE_REQUIRED ? "missing" : NULL;
             else
-                bad = violation(r, v, why, sizeof why);
+                bad = violation(r, v, r->country_column ? value_country(row_scan_value(s, i, 1)) : NULL, why,
+                                sizeof why);
             if (bad) {
                 r->violations++;
                 rc = audit_issue(au, row_scan_rowid(s, i), row_scan_key(s, i), r->column, r->text, v, bad);

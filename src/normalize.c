@@ -417,8 +417,10 @@ enum norm_outcome norm_value(const struct norm_spec *spec, const char *row_count
         break;
     }
     case NORM_DATE:
-        if (spec->date_number ? date_from_number(spec->date_number, t, tlen, buf, why, whylen)
-                              : date_to_iso(orders, t, tlen, buf, why, whylen))
+        if (spec->date_number && iso_date_valid(t, tlen, NULL))
+            snprintf(buf, sizeof buf, "%.*s", (int)tlen, t);     /* converted before: the kind is idempotent */
+        else if (spec->date_number ? date_from_number(spec->date_number, t, tlen, buf, why, whylen)
+                                   : date_to_iso(orders, t, tlen, buf, why, whylen))
             return NORM_BAD;
         strbuf_puts(out, buf);
         break;

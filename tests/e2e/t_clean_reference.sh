@@ -18,6 +18,11 @@ at_least() {
 # ---- phones ----
 expect_ok "setup: load the phone fixture" -c "load $ROOT/tests/fixtures/phones/phones.tsv as phones"
 expect_ok "setup: the inputs as written" -c "sql CREATE TABLE phones_raw AS SELECT rowid AS id, input FROM phones"
+expect_ok "validate phone:COL reads each row in its own region" \
+    -c "sql CREATE TABLE written AS SELECT region, input, e164 FROM phones" -c "validate written input=phone:region"
+expect_eq "validate: exactly the invalid inputs violate phone:region" \
+    "$(qq "SELECT count(*) FROM written WHERE e164 IS NULL")" \
+    "$(qq "SELECT count(*) FROM _persona_issues WHERE table_name = 'written'")"
 expect_ok "normalize every written form in its row's region" -c "normalize phones input=phone:region"
 valid=$(qq "SELECT count(*) FROM phones WHERE e164 IS NOT NULL")
 same=$(qq "SELECT count(*) FROM phones WHERE e164 IS NOT NULL

@@ -1,8 +1,9 @@
 /* fuzz_clean.c — libFuzzer target for the value cleaners and segment conditions.
  *
  * The first byte picks what to run; the rest is the value.  Every normalize kind
- * (with and without a default country, each date order), the country and postcode
- * tables, the e-mail check and the segment-condition parser get the bytes exactly
+ * (with and without a default country, each date order, numbers as dates, pivots),
+ * the country and postcode tables, the e-mail cleaner and the segment-condition
+ * parser get the bytes exactly
  * as a loaded cell would hold them: not NUL-terminated where the API takes a
  * length, so a read past the end is caught by ASan.  A cleaned value must be
  * clean: cleaning it again gives NORM_SAME (the kinds are idempotent), never a
@@ -14,6 +15,7 @@
 
 #include "country.h"
 #include "datenorm.h"
+#include "email.h"
 #include "normalize.h"
 #include "segment_expr.h"
 #include "strbuf.h"
@@ -31,7 +33,8 @@ static void check(int ok, const char *what)
 static const char *const specs[] = {
     "trim", "lower", "upper", "title", "unicode", "email", "phone:US", "phone:DE", "phone:FR",
     "phone:GB", "phone:JP", "date", "date:DMY", "date:MDY", "country", "postcode:GB",
-    "postcode:US", "postcode:NL", "postcode:CA", "phone", "postcode:DE",
+    "postcode:US", "postcode:NL", "postcode:CA", "phone", "postcode:DE", "phone:BR", "phone:KR", "phone:CN",
+    "date:excel", "date:excel1904", "date:epoch", "date:DMY:pivot=1950", "date:pivot=1930",
 };
 enum { NSPECS = sizeof specs / sizeof specs[0] };
 
@@ -89,6 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
               "a listed spec does not parse");
         struct date_orders orders;
         date_orders_init(&orders, 0);
+        orders.pivot = pick % 8 < 4 ? 1950 : 0;
         date_orders_vote(&orders, exact, len);
         date_orders_settle(&orders);
         if (norm_spec_parse(spec_text, &spec, NULL, NULL, err, sizeof err) == 0) {
@@ -97,6 +101,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         char out[64];
         country_code(exact, len);
+        struct strbuf mail = {0};
+        email_normalize(exact, len, &mail, err, sizeof err);
+        strbuf_free(&mail);
         postcode_normalize("GB", exact, len, out, err, sizeof err);
         email_check(exact, len, err, sizeof err);
         char iso[32];
