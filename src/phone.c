@@ -40,8 +40,8 @@ static void explain_fit(const struct pn_number *p, char *why, size_t whylen)
         why[0] = '\0';
         break;
     case PN_UNALLOCATED:
-        snprintf(why, whylen, "a +%d number of the right length, but no range of its numbering plan holds %s",
-                 p->country_code, p->e164);
+        snprintf(why, whylen, "%s is in no range of the +%d numbering plan (only its length is right)", p->e164,
+                 p->country_code);
         break;
     case PN_LOCAL_ONLY:
         snprintf(why, whylen, "a local +%d number without its area code", p->country_code);

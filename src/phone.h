@@ -31,8 +31,8 @@ int phone_region_known(const char *iso2);
 
 /* Reads the phone number [s, s+len) with default_region (alpha-2; NULL or "": none)
  * as the country of a number written without its calling code.  Returns 0 and fills
- * *n, or -1 with the reason in why ("a +1 number of the right length, but no range
- * of its numbering plan holds it"). */
+ * *n, or -1 with the reason in why ("+15555555555 is in no range of the +1
+ * numbering plan (only its length is right)"). */
 int phone_read(const char *s, size_t len, const char *default_region, struct phone_number *n, char *why,
                size_t whylen);
 

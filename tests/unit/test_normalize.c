@@ -53,7 +53,7 @@ static void test_phone(void **state)
         {"011 44 20 7946 0959", NULL, "+442079460959", NULL},
         {"0044 20 7946 0959", "US", "+442079460959", NULL},
         /* the right length is not enough: the plan must hold the number */
-        {"(555) 555-5555", "US", NULL, "no range of its numbering plan"},
+        {"(555) 555-5555", "US", NULL, "+15555555555 is in no range of the +1 numbering plan"},
         {"8001234", "IT", NULL, "+39"},
         {"08001234", "AT", NULL, "+43"},
         {"976 98 12 70", NULL, NULL, "a national number, and no country"},
