@@ -25,7 +25,8 @@ VERSION := 0.1.0
 DEPS_PKGS := build-essential pkg-config clang libncurses-dev libreadline-dev \
 	libsqlite3-dev libgsl-dev libutf8proc-dev libssl-dev zlib1g-dev \
 	libcmocka-dev gnuplot-nox tmux sqlite3 python3 bc time python3-sklearn python3-scipy csvkit \
-	libphonenumber-dev libidn2-dev iso-codes python3-phonenumbers python3-pycountry python3-pandas python3-idna
+	libphonenumber-dev libidn2-dev iso-codes python3-phonenumbers python3-pycountry python3-pandas python3-idna \
+	python3-statsmodels python3-mpmath
 
 PKGS := sqlite3 zlib libutf8proc gsl libcrypto libidn2
 

@@ -610,6 +610,7 @@ static void compare_proportions(const struct ab_arm *t, const struct ab_arm *ctl
     cmp->power = power_proportions(cmp->diff, pc, (double)nt, (double)nc / (double)nt, alpha);
     cmp->prob_beat_control = beta_prob_greater(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
     cmp->expected_loss = beta_expected_loss(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
+    cmp->bayes_normal = !beta_exact(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
 }
 
 static void compare_means(const struct ab_arm *t, const struct ab_arm *ctl, enum ab_test test, double alpha,
@@ -654,8 +655,8 @@ static void compare_cuped(const struct ab_segment *seg, int nvariants, const str
         snprintf(cmp->cuped_note, sizeof cmp->cuped_note, "the covariate does not vary: no adjustment");
         return;
     }
-    struct moments at = cuped_adjust(&t->yx, cmp->theta, pooled.mean_x);
-    struct moments ac = cuped_adjust(&ctl->yx, cmp->theta, pooled.mean_x);
+    struct moments at = cuped_adjust(&t->yx, cmp->theta, &pooled);
+    struct moments ac = cuped_adjust(&ctl->yx, cmp->theta, &pooled);
     struct test_result r;
     if (welch_ttest(&at, &ac, &r)) {
         snprintf(cmp->cuped_note, sizeof cmp->cuped_note, "the adjusted metric does not vary");

@@ -74,6 +74,7 @@ struct ab_comparison {
     int significant;
     double power;               /* NaN where not defined (Mann–Whitney) */
     double prob_beat_control, expected_loss;
+    int bayes_normal;           /* 1: those two by the normal approximation (bayes.h) */
     /* CUPED, with a covariate */
     char cuped_note[120];       /* "" when computed */
     double theta, cuped_diff, cuped_p, variance_reduction;

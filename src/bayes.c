@@ -37,10 +37,32 @@ static double miller_sum(int64_t a1, int64_t b1, int64_t a2, int64_t b2)
     return s * exp(top);
 }
 
+/* The normal approximation of X2 − X1 from the Betas' means and variances. */
+static void beta_normal(int64_t a1, int64_t b1, int64_t a2, int64_t b2, double *diff, double *se)
+{
+    double A1 = (double)a1, B1 = (double)b1, A2 = (double)a2, B2 = (double)b2;
+    double n1 = A1 + B1, n2 = A2 + B2;
+    double v1 = A1 / n1 * (B1 / n1) / (n1 + 1), v2 = A2 / n2 * (B2 / n2) / (n2 + 1);
+    *diff = A2 / n2 - A1 / n1;
+    *se = sqrt(v1 + v2);
+}
+
+int beta_exact(int64_t a1, int64_t b1, int64_t a2, int64_t b2)
+{
+    /* P(X2 > X1) sums min(a2, b1) terms; the loss also P(X1' > X2) over min(a1 + 1, b2) */
+    return (a2 <= b1 ? a2 : b1) <= BETA_EXACT_TERMS && (a1 + 1 <= b2 ? a1 + 1 : b2) <= BETA_EXACT_TERMS;
+}
+
 double beta_prob_greater(int64_t a1, int64_t b1, int64_t a2, int64_t b2)
 {
     if (a1 < 1 || b1 < 1 || a2 < 1 || b2 < 1)
         return NAN;
+    if ((a2 <= b1 ? a2 : b1) > BETA_EXACT_TERMS) {
+        double diff, se, prob, loss;
+        beta_normal(a1, b1, a2, b2, &diff, &se);
+        normal_posterior(diff, se, &prob, &loss);
+        return prob;
+    }
     gsl_errors_off();
     /* P(X2 > X1) = P(Y1 > Y2) with Y = 1 − X ~ Beta(b, a): the same sum with the
      * roles swapped runs over b1 terms instead of a2 */
@@ -52,6 +74,13 @@ double beta_expected_loss(int64_t a1, int64_t b1, int64_t a2, int64_t b2)
 {
     if (a1 < 1 || b1 < 1 || a2 < 1 || b2 < 1)
         return NAN;
+    if (!beta_exact(a1, b1, a2, b2)) {
+        /* E[max(X1 − X2, 0)]: the loss of acting as if X2 − X1 > 0 */
+        double diff, se, prob, loss;
+        beta_normal(a1, b1, a2, b2, &diff, &se);
+        normal_posterior(diff, se, &prob, &loss);
+        return loss;
+    }
     double mean1 = (double)a1 / (double)(a1 + b1), mean2 = (double)a2 / (double)(a2 + b2);
     double loss = mean1 * beta_prob_greater(a2, b2, a1 + 1, b1) - mean2 * beta_prob_greater(a2 + 1, b2, a1, b1);
     return loss > 0 ? loss : 0.0;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "abtest.h"
+#include "bayes.h"
 #include "cmd.h"
 #include "power.h"
 #include "similar.h"
@@ -216,11 +217,14 @@ static const char *comparison_note(const struct ab_comparison *cmp, char *buf, s
 {
     if (cmp->note[0])
         return cmp->note;
-    if (cmp->rel_method == RATIO_UNDEFINED && cmp->rel_note[0]) {
+    buf[0] = '\0';
+    if (cmp->rel_method == RATIO_UNDEFINED && cmp->rel_note[0])
         snprintf(buf, size, "relative interval undefined: %s", cmp->rel_note);
-        return buf;
-    }
-    return NULL;
+    if (cmp->bayes_normal)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%sprob_beat_control and expected_loss by the normal "
+                 "approximation (over %d units: the exact sum would take seconds and lose digits)",
+                 buf[0] ? "; " : "", BETA_EXACT_TERMS);
+    return buf[0] ? buf : NULL;
 }
 
 static void write_comparisons(ctx *c, const struct ab_experiment *ab, int by)

@@ -5,7 +5,13 @@
 
 void comoments_add(struct comoments *c, double x, double y)
 {
+    if (c->n == 0) {
+        c->shift_x = x;
+        c->shift_y = y;
+    }
     c->n++;
+    x -= c->shift_x;
+    y -= c->shift_y;
     double n = (double)c->n;
     double dx = x - c->mean_x, dy = y - c->mean_y;
     c->mean_x += dx / n;
@@ -24,7 +30,9 @@ void comoments_merge(struct comoments *into, const struct comoments *from)
         return;
     }
     double na = (double)into->n, nb = (double)from->n, n = na + nb;
-    double dx = from->mean_x - into->mean_x, dy = from->mean_y - into->mean_y;
+    /* from's means in into's frame: the shifts' difference first, then the small parts */
+    double dx = (from->shift_x - into->shift_x) + (from->mean_x - into->mean_x);
+    double dy = (from->shift_y - into->shift_y) + (from->mean_y - into->mean_y);
     into->m2x += from->m2x + dx * dx * na * nb / n;
     into->m2y += from->m2y + dy * dy * na * nb / n;
     into->cxy += from->cxy + dx * dy * na * nb / n;
@@ -40,13 +48,14 @@ double cuped_theta(const struct comoments *pooled)
     return pooled->cxy / pooled->m2x;
 }
 
-struct moments cuped_adjust(const struct comoments *arm, double theta, double x_mean)
+struct moments cuped_adjust(const struct comoments *arm, double theta, const struct comoments *pooled)
 {
     double m2 = arm->m2y - 2.0 * theta * arm->cxy + theta * theta * arm->m2x;
+    double x_offset = (arm->shift_x - pooled->shift_x) + (arm->mean_x - pooled->mean_x);
     return (struct moments){
         .n = arm->n,
-        .shift = 0,
-        .mean = arm->mean_y - theta * (arm->mean_x - x_mean),
+        .shift = arm->shift_y,
+        .mean = arm->mean_y - theta * x_offset,
         .m2 = m2 > 0 ? m2 : 0.0,
     };
 }

@@ -13,9 +13,12 @@
 #include "stats.h"
 
 /* Running means, sums of squared deviations and of cross-products of (x, y);
- * a zeroed struct is empty. */
+ * a zeroed struct is empty.  The means are of x − shift_x and y − shift_y, the
+ * first unit's values, so a metric far from zero (1e9 + noise) keeps its digits,
+ * as struct moments does. */
 struct comoments {
     int64_t n;
+    double shift_x, shift_y;
     double mean_x, mean_y;
     double m2x, m2y, cxy;
 };
@@ -29,8 +32,9 @@ void comoments_merge(struct comoments *into, const struct comoments *from);
 /* θ = cov(x, y) / var(x) of the pooled co-moments; NaN when x does not vary. */
 double cuped_theta(const struct comoments *pooled);
 
-/* The moments of one arm's adjusted metric y − θ (x − x_mean): mean shifted by
- * −θ (mean_x − x_mean), sum of squares m2y − 2θ cxy + θ² m2x (never below 0). */
-struct moments cuped_adjust(const struct comoments *arm, double theta, double x_mean);
+/* The moments of one arm's adjusted metric y − θ (x − x̄), x̄ the pooled mean of
+ * x: mean shifted by −θ (x̄_arm − x̄), sum of squares m2y − 2θ cxy + θ² m2x (never
+ * below 0). */
+struct moments cuped_adjust(const struct comoments *arm, double theta, const struct comoments *pooled);
 
 #endif
