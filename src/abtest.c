@@ -119,7 +119,7 @@ struct collector {
     int *arms_len;
     int arms_cap;           /* segments with an arms row */
     int by_segments;        /* a row's segment is a list of segment names (GROUP_SEP after each) */
-    int64_t *variant_units; /* by_segments: units per variant (index of variants), each once */
+    int64_t *variant_units; /* units assigned per variant (index of variants), each once */
     int variant_units_len;
 };
 
@@ -265,12 +265,11 @@ static int collector_finish(ctx *c, struct collector *col, const struct ab_spec 
             }
         }
     }
-    if (col->by_segments) {
-        /* units in several segments count once in the sample ratio */
-        ab->variant_units = xcalloc((size_t)nv, sizeof *ab->variant_units);
-        for (int v = 0; v < nv; v++)
-            ab->variant_units[v] = vorder[v] < col->variant_units_len ? col->variant_units[vorder[v]] : 0;
-    }
+    /* every unit assigned to a variant, with a metric or not, in one segment or
+     * several, counts once in the sample ratio */
+    ab->variant_units = xcalloc((size_t)nv, sizeof *ab->variant_units);
+    for (int v = 0; v < nv; v++)
+        ab->variant_units[v] = vorder[v] < col->variant_units_len ? col->variant_units[vorder[v]] : 0;
     free(vorder);
     free(sorder);
     return 0;
@@ -403,10 +402,34 @@ static int exposure_read(ctx *c, const struct ab_spec *spec, sqlite3_stmt *st, s
     return 0;
 }
 
-/* Counts one unit's exposure into its arm. */
+/* Counts n units as assigned to variant v (for the sample ratio). */
+static void count_assigned(struct collector *col, int v, int64_t n)
+{
+    if (v >= col->variant_units_len) {
+        int len = v + 16;
+        col->variant_units = xrealloc(col->variant_units, (size_t)len * sizeof *col->variant_units);
+        memset(col->variant_units + col->variant_units_len, 0,
+               (size_t)(len - col->variant_units_len) * sizeof *col->variant_units);
+        col->variant_units_len = len;
+    }
+    col->variant_units[v] += n;
+}
+
+/* Counts one unit's exposure into its arm.  The unit is assigned to its variant
+ * whether or not it has a metric: the sample-ratio check counts assignments, and
+ * a variant whose units all lack the metric still shows, with nothing to compare. */
 static int exposure_take(ctx *c, const struct ab_spec *spec, const struct exposure *e, struct collector *col,
                          struct ab_experiment *ab, int *all_binary)
 {
+    int v = name_map_index(&col->variants, e->variant);
+    if (col->variants.n > MAX_VARIANTS)
+        return ctx_error(c, "%s: variant=%s has more than %d values; is it the column of variant names?",
+                         who(spec), spec->variant, MAX_VARIANTS);
+    if (col->by_segments && !e->segment) {
+        ab->no_segment++;       /* outside the segments analysed: not in the experiment read */
+        return 0;
+    }
+    count_assigned(col, v, 1);
     if (!e->has_metric) {
         ab->no_metric++;
         return 0;
@@ -417,14 +440,6 @@ static int exposure_take(ctx *c, const struct ab_spec *spec, const struct exposu
                                 "(kind=mean compares means)", who(spec), spec->metric, e->y);
         *all_binary = 0;
     }
-    if (col->by_segments && !e->segment) {
-        ab->no_segment++;
-        return 0;
-    }
-    int v = name_map_index(&col->variants, e->variant);
-    if (col->variants.n > MAX_VARIANTS)
-        return ctx_error(c, "%s: variant=%s has more than %d values; is it the column of variant names?",
-                         who(spec), spec->variant, MAX_VARIANTS);
     /* by=COL: the one value (NULL too); by=segment: each name before a GROUP_SEP */
     const char *name = e->segment;
     char *copy = col->by_segments ? xstrdup(e->segment) : NULL;
@@ -447,16 +462,6 @@ static int exposure_take(ctx *c, const struct ab_spec *spec, const struct exposu
             break;
     }
     free(copy);
-    if (col->by_segments) {
-        if (v >= col->variant_units_len) {
-            int len = v + 16;
-            col->variant_units = xrealloc(col->variant_units, (size_t)len * sizeof *col->variant_units);
-            memset(col->variant_units + col->variant_units_len, 0,
-                   (size_t)(len - col->variant_units_len) * sizeof *col->variant_units);
-            col->variant_units_len = len;
-        }
-        col->variant_units[v]++;
-    }
     ab->units++;
     return 0;
 }
@@ -562,6 +567,14 @@ static int too_little(const struct ab_experiment *ab, const struct ab_arm *t, co
     const struct ab_arm *arms[2] = {t, ctl};
     const char *names[2] = {ab->variants[variant], ab->variants[0]};
     for (int i = 0; i < 2; i++) {
+        int v = i == 0 ? variant : 0;
+        int64_t assigned = ab->variant_units ? ab->variant_units[v] : arms[i]->y.n;
+        if (arms[i]->y.n < AB_MIN_UNITS && assigned > arms[i]->y.n) {
+            snprintf(note, size, "not enough data: %s has %lld units with a %s value of %lld assigned (%d needed)",
+                     names[i], (long long)arms[i]->y.n, metric ? metric : "metric", (long long)assigned,
+                     AB_MIN_UNITS);
+            return 1;
+        }
         if (arms[i]->y.n < AB_MIN_UNITS) {
             snprintf(note, size, "not enough data: %s has %lld units (%d needed)", names[i],
                      (long long)arms[i]->y.n, AB_MIN_UNITS);
@@ -991,6 +1004,7 @@ int abtest_from_counts(ctx *c, int n, char *const *names, const int64_t *convers
         double nn = (double)units[i], x = (double)conversions[i];
         arm->conversions = conversions[i];
         arm->y = (struct moments){.n = units[i], .mean = x / nn, .m2 = x * (nn - x) / nn};
+        count_assigned(&col, v, units[i]);
         ab->units += units[i];
     }
     ab->kind = AB_PROPORTION;

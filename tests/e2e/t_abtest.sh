@@ -194,6 +194,25 @@ expect_ok "abtest with the planned split" -c "abtest skewed variant=variant metr
 expect_eq "planned split: no warning" "0" "$(grep -c warning <<<"$OUT")"
 expect_ok "drop the copy" -c "drop skewed"
 
+# ---- the sample ratio counts assignments, not units with a metric (#19) ----
+{ echo "unit,variant,m"; for i in $(seq 1 5000); do echo "$i,A,$((i % 2))"; done
+  for i in $(seq 5001 10600); do if [ "$i" -le 10000 ]; then echo "$i,B,$((i % 2))"; else echo "$i,B,"; fi; done
+  for i in $(seq 10601 10700); do echo "$i,C,"; done; } >assigned.csv
+expect_ok "setup: 5000 vs 5600 assigned, 600 of B and all of C without the metric" -c "load assigned.csv"
+expect_ok "abtest on it" --format tsv -c "abtest assigned variant=variant metric=m control=A expected=1/1/1"
+# (a flagged sample ratio puts its warning first, one block before the results)
+expect_eq "SRM counts every assigned unit" "5000, 5600, 100" "$(field 3 units)"
+scipy_chisquare() { /usr/bin/python3 -c "from scipy import stats; print(repr(stats.chisquare([$1]).pvalue))"; }
+expect_close "SRM p = scipy chisquare of the assignments" "$(scipy_chisquare 5000,5600,100)" "$(field 2 p_value)" 1e-10
+expect_eq "a variant whose metric is all NULL is shown, with the reason" \
+    "not enough data: C has 0 units with a m value of 100 assigned (30 needed)" "$(field 5 note variant C)"
+expect_ok "two arms: 5000 vs 5600 with 600 NULL metrics" \
+    -c "sql CREATE VIEW assigned_ab AS SELECT * FROM assigned WHERE variant <> 'C'" \
+    --format tsv -c "abtest assigned_ab variant=variant metric=m control=A"
+expect_close "the issue's case: SRM p = scipy's (about 4e-9, was 1.0)" "$(scipy_chisquare 5000,5600)" \
+    "$(field 3 p_value)" 1e-9
+expect_eq "… and flagged" "true" "$(field 3 flag)"
+
 # ---- bad input: a clear message, exit 1, nothing changed ----
 before=$(ws_state)
 expect_fail "no such table" 1 "^-c:1: error: abtest: no table named 'experiments' \(did you mean 'experiment'\?\)" \
