@@ -568,7 +568,8 @@ static int too_little(const struct ab_experiment *ab, const struct ab_arm *t, co
     const char *names[2] = {ab->variants[variant], ab->variants[0]};
     for (int i = 0; i < 2; i++) {
         int v = i == 0 ? variant : 0;
-        int64_t assigned = ab->variant_units ? ab->variant_units[v] : arms[i]->y.n;
+        /* without by=, the units assigned but without a metric are the reason */
+        int64_t assigned = ab->variant_units && ab->nsegments == 1 ? ab->variant_units[v] : arms[i]->y.n;
         if (arms[i]->y.n < AB_MIN_UNITS && assigned > arms[i]->y.n) {
             snprintf(note, size, "not enough data: %s has %lld units with a %s value of %lld assigned (%d needed)",
                      names[i], (long long)arms[i]->y.n, metric ? metric : "metric", (long long)assigned,
@@ -607,19 +608,39 @@ static void compare_proportions(const struct ab_arm *t, const struct ab_arm *ctl
 {
     int64_t xt = t->conversions, nt = t->y.n, xc = ctl->conversions, nc = ctl->y.n;
     struct test_result r;
-    prop_ztest(xt, nt, xc, nc, &r);
-    cmp->test = "ztest";
-    cmp->p_value = r.p_value;
-    wald_diff_interval(xt, nt, xc, nc, alpha, &cmp->diff, &cmp->diff_ci);
+    double expected = prop_min_expected(xt, nt, xc, nc);
+    cmp->fisher = expected < AB_MIN_EXPECTED && !isnan(fisher_exact_p(xt, nt, xc, nc));
+    if (cmp->fisher) {
+        /* the z-test's normal approximation fails with few expected conversions (or
+         * non-conversions): Fisher's exact test, and Newcombe's interval, which
+         * keeps its width where a rate is 0 */
+        cmp->test = "fisher";
+        cmp->p_value = fisher_exact_p(xt, nt, xc, nc);
+        newcombe_diff_interval(xt, nt, xc, nc, alpha, &cmp->diff, &cmp->diff_ci);
+        snprintf(cmp->small_note, sizeof cmp->small_note,
+                 "an expected count of %.2g (< %d): Fisher's exact test and Newcombe's interval, not the z-test",
+                 expected, AB_MIN_EXPECTED);
+    } else {
+        prop_ztest(xt, nt, xc, nc, &r);
+        cmp->test = "ztest";
+        cmp->p_value = r.p_value;
+        wald_diff_interval(xt, nt, xc, nc, alpha, &cmp->diff, &cmp->diff_ci);
+    }
     double pt = (double)xt / (double)nt, pc = (double)xc / (double)nc;
     /* the variance of a rate, p (1 − p) / n, from the counts */
     double vt = pt * ((double)(nt - xt) / (double)nt) / (double)nt;
     double vc = pc * ((double)(nc - xc) / (double)nc) / (double)nc;
     cmp->rel_method = ratio_interval(pt, vt, pc, vc, alpha, &cmp->rel_ci);
     cmp->rel_lift = prop_relative_diff(xt, nt, xc, nc);
-    if (cmp->rel_method == RATIO_UNDEFINED)
+    if (xt == 0 || xt == nt) {
+        /* a rate of 0 (or 1) has no variance: the interval would have no width */
+        cmp->rel_method = RATIO_UNDEFINED;
+        cmp->rel_ci.lo = cmp->rel_ci.hi = NAN;
+        snprintf(cmp->rel_note, sizeof cmp->rel_note, "the variant's rate is %s", xt == 0 ? "0" : "1");
+    } else if (cmp->rel_method == RATIO_UNDEFINED) {
         snprintf(cmp->rel_note, sizeof cmp->rel_note, pc > 0 ? "control rate too uncertain to bound a ratio"
                                                              : "control rate is 0");
+    }
     cmp->power = power_proportions(cmp->diff, pc, (double)nt, (double)nc / (double)nt, alpha);
     cmp->prob_beat_control = beta_prob_greater(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
     cmp->expected_loss = beta_expected_loss(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
@@ -667,6 +688,16 @@ static void compare_cuped(const struct ab_segment *seg, int nvariants, const str
     if (isnan(cmp->theta)) {
         snprintf(cmp->cuped_note, sizeof cmp->cuped_note, "the covariate does not vary: no adjustment");
         return;
+    }
+    for (int i = 0; i < 2; i++) {
+        const struct ab_arm *arm = i ? ctl : t;
+        if (!(arm->yx.m2y > 0)) {
+            /* the adjustment would give that arm the covariate's spread as if it
+             * were the metric's, and a p-value from nothing */
+            snprintf(cmp->cuped_note, sizeof cmp->cuped_note, "the metric does not vary in %s: no adjustment",
+                     i ? "control" : "the variant");
+            return;
+        }
     }
     struct moments at = cuped_adjust(&t->yx, cmp->theta, &pooled);
     struct moments ac = cuped_adjust(&ctl->yx, cmp->theta, &pooled);

@@ -25,6 +25,11 @@
 /* Fewer units than this in an arm, and a comparison is "not enough data". */
 #define AB_MIN_UNITS 30
 
+/* An expected count (conversions or non-conversions, under the pooled rate) below
+ * this, and proportions are compared by Fisher's exact test, not the z-test
+ * (Cochran's rule). */
+#define AB_MIN_EXPECTED 5
+
 /* The p-value below which the sample ratio is flagged as a mismatch. */
 #define AB_SRM_ALPHA 0.001
 
@@ -75,6 +80,8 @@ struct ab_comparison {
     double power;               /* NaN where not defined (Mann–Whitney) */
     double prob_beat_control, expected_loss;
     int bayes_normal;           /* 1: those two by the normal approximation (bayes.h) */
+    int fisher;                 /* 1: an expected count below AB_MIN_EXPECTED: Fisher's test */
+    char small_note[160];
     /* CUPED, with a covariate */
     char cuped_note[120];       /* "" when computed */
     double theta, cuped_diff, cuped_p, variance_reduction;

@@ -220,6 +220,8 @@ static const char *comparison_note(const struct ab_comparison *cmp, char *buf, s
     buf[0] = '\0';
     if (cmp->rel_method == RATIO_UNDEFINED && cmp->rel_note[0])
         snprintf(buf, size, "relative interval undefined: %s", cmp->rel_note);
+    if (cmp->fisher)
+        snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", buf[0] ? "; " : "", cmp->small_note);
     if (cmp->bayes_normal)
         snprintf(buf + strlen(buf), size - strlen(buf), "%sprob_beat_control and expected_loss by the normal "
                  "approximation (over %d units: the exact sum would take seconds and lose digits)",

@@ -123,6 +123,52 @@ int chi2_contingency(int k, const int64_t *x, const int64_t *n, int yates, struc
     return 0;
 }
 
+/* log P(X = x) for the hypergeometric X: draws r from N holding K successes. */
+static double log_hypergeometric(int64_t x, int64_t N, int64_t K, int64_t r)
+{
+    return gsl_sf_lnchoose((unsigned)K, (unsigned)x) + gsl_sf_lnchoose((unsigned)(N - K), (unsigned)(r - x)) -
+           gsl_sf_lnchoose((unsigned)N, (unsigned)r);
+}
+
+double fisher_exact_p(int64_t x1, int64_t n1, int64_t x2, int64_t n2)
+{
+    int64_t N = n1 + n2, K = x1 + x2;
+    int64_t lo = K - n2 > 0 ? K - n2 : 0, hi = K < n1 ? K : n1;
+    if (n1 <= 0 || n2 <= 0 || hi - lo + 1 > FISHER_MAX_TABLES || N > 4294967295LL)
+        return NAN;
+    gsl_errors_off();
+    double observed = log_hypergeometric(x1, N, K, n1), limit = observed + log1p(1e-7), p = 0;
+    for (int64_t x = lo; x <= hi; x++) {
+        double l = log_hypergeometric(x, N, K, n1);
+        if (l <= limit)
+            p += exp(l);
+    }
+    return p < 1.0 ? p : 1.0;
+}
+
+int newcombe_diff_interval(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double alpha, double *diff,
+                           struct interval *ci)
+{
+    struct interval w1, w2;
+    if (wilson_interval(x1, n1, alpha, &w1) || wilson_interval(x2, n2, alpha, &w2))
+        return -1;
+    double p1 = (double)x1 / (double)n1, p2 = (double)x2 / (double)n2;
+    *diff = p1 - p2;
+    ci->lo = *diff - sqrt((p1 - w1.lo) * (p1 - w1.lo) + (w2.hi - p2) * (w2.hi - p2));
+    ci->hi = *diff + sqrt((w1.hi - p1) * (w1.hi - p1) + (p2 - w2.lo) * (p2 - w2.lo));
+    return 0;
+}
+
+double prop_min_expected(int64_t x1, int64_t n1, int64_t x2, int64_t n2)
+{
+    double N = (double)(n1 + n2), pool = (double)(x1 + x2) / N;
+    double e[4] = {(double)n1 * pool, (double)n1 * (1 - pool), (double)n2 * pool, (double)n2 * (1 - pool)};
+    double m = e[0];
+    for (int i = 1; i < 4; i++)
+        m = fmin(m, e[i]);
+    return m;
+}
+
 int chi2_goodness_of_fit(int k, const int64_t *observed, const double *weights, struct test_result *r)
 {
     if (k < 2)

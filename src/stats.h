@@ -50,6 +50,19 @@ struct test_result {
  * pooled rate is 0 or 1 (no variance) or an n is 0. */
 int prop_ztest(int64_t x1, int64_t n1, int64_t x2, int64_t n2, struct test_result *r);
 
+/* Fisher's exact test of x1/n1 against x2/n2 (the 2×2 table of successes and
+ * failures), two-sided as scipy.stats.fisher_exact: the probability, given the
+ * margins, of every table no more likely than the one observed (within a relative
+ * 1e-7, as SciPy compares them).  NaN when the table has more than
+ * FISHER_MAX_TABLES possible tables (use it where counts are small). */
+double fisher_exact_p(int64_t x1, int64_t n1, int64_t x2, int64_t n2);
+
+enum { FISHER_MAX_TABLES = 10000000 };
+
+/* The smallest expected count of the 2×2 table of successes and failures under
+ * the pooled rate: below 5, the normal approximation of the z-test is unreliable. */
+double prop_min_expected(int64_t x1, int64_t n1, int64_t x2, int64_t n2);
+
 /* The relative difference of two rates, (x1/n1) / (x2/n2) − 1, as
  * (x1·n2 − x2·n1) / (x2·n1) with the numerator exact; NaN when x2 or an n is 0. */
 double prop_relative_diff(int64_t x1, int64_t n1, int64_t x2, int64_t n2);
@@ -99,6 +112,12 @@ int wilson_interval(int64_t x, int64_t n, double alpha, struct interval *ci);
  * compare='diff', alpha)); the difference itself in *diff.  -1 for an n of 0. */
 int wald_diff_interval(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double alpha, double *diff,
                        struct interval *ci);
+
+/* Newcombe's hybrid score interval for the difference x1/n1 − x2/n2, from the two
+ * Wilson intervals (= statsmodels confint_proportions_2indep(..., method='newcomb')):
+ * it stays inside [−1, 1] and has width where a rate is 0, where Wald's has none. */
+int newcombe_diff_interval(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double alpha, double *diff,
+                           struct interval *ci);
 
 /* t interval for a mean: mean ± t(n − 1) · s / √n
  * (= scipy.stats.t.interval(1 − alpha, n − 1, mean, sem)).  -1 below two values. */

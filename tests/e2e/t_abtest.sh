@@ -270,3 +270,22 @@ for k in CA UK US; do
     expect_close "by country: $k p-value" "$(ref $R country.$k.p_value)" "$(field 4 p_value segment $k)" 1e-10
     expect_close "by country: $k Holm-adjusted" "$(ref $R country.$k.p_adjusted)" "$(field 4 p_adjusted segment $k)" 1e-10
 done
+
+# ---- a zero-conversion arm (#19): Fisher's exact test, no zero-width interval ----
+expect_ok "counts: 5000/100000 against 0/40" --format tsv -c "abtest counts control=5000/100000 B=0/40 expected=100000/40"
+expect_eq "few expected conversions: Fisher's exact test" "fisher" "$(field 4 test)"
+expect_close "… with SciPy's p" "$(awk -F, '$1 == 0 && $2 == 40 && $3 == 5000 { print $6; exit }' \
+    "$ROOT/tests/fixtures/stats/fisher.csv")" "$(field 4 p_value)" 1e-9
+expect_eq "… not significant" "false" "$(field 4 significant)"
+expect_close "… and Newcombe's interval, which has width (statsmodels)" "$(awk -F, '$1 == 0 && $2 == 40 && $5 == 0.05 { print $7; exit }' \
+    "$ROOT/tests/fixtures/stats/fisher.csv")" "$(field 4 diff_ci_low)" 1e-12
+expect_eq "no relative interval from a rate of 0" "undefined||" \
+    "$(field 4 rel_ci_method)|$(field 4 rel_ci_low)|$(field 4 rel_ci_high)"
+expect_match "the note says why" "relative interval undefined: the variant's rate is 0; an expected count of 2" \
+    "$(field 4 note)"
+{ echo "unit,variant,converted,before"; for i in $(seq 1 300); do echo "c$i,control,$(( (i * 7) % 5 == 0 )),$(( i % 13 ))"; done
+  for i in $(seq 1 40); do echo "b$i,B,0,$(( i % 11 ))"; done; } >zero.csv
+expect_ok "setup: 40 units without a conversion, and a covariate" -c "load zero.csv"
+expect_ok "CUPED on it" --format tsv -c "abtest zero variant=variant metric=converted covariate=before"
+expect_match "CUPED refuses an arm whose metric does not vary (it gave p = 1.5e-116)" \
+    "the metric does not vary in the variant: no adjustment" "$OUT"

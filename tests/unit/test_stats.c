@@ -524,6 +524,32 @@ static void test_cuped(void **state)
     assert_true(isnan(cuped_theta(&flat)));
 }
 
+/* Small and zero counts: Fisher's exact test against SciPy, Newcombe's interval
+ * against statsmodels. */
+static void test_fisher_newcombe(void **state)
+{
+    (void)state;
+    struct csv_fixture f;
+    csv_fixture_load("fisher.csv", &f);
+    struct accuracy p = {"fisher exact vs scipy"}, ci = {"newcombe vs statsmodels"};
+    for (int r = 0; r < f.nrows; r++) {
+        int64_t x1 = fx_int(&f, r, "x1"), n1 = fx_int(&f, r, "n1"), x2 = fx_int(&f, r, "x2"), n2 = fx_int(&f, r, "n2");
+        char where[256];
+        label(where, sizeof where, &f, r);
+        check_close(&p, fisher_exact_p(x1, n1, x2, n2), fx_num(&f, r, "p_value"), 0, 1e-9, where);
+        double diff;
+        struct interval iv;
+        assert_int_equal(newcombe_diff_interval(x1, n1, x2, n2, fx_num(&f, r, "alpha"), &diff, &iv), 0);
+        check_close(&ci, iv.lo, fx_num(&f, r, "newcombe_lo"), 1, TOL, where);
+        check_close(&ci, iv.hi, fx_num(&f, r, "newcombe_hi"), 1, TOL, where);
+    }
+    accuracy_report(&p);
+    accuracy_report(&ci);
+    csv_fixture_free(&f);
+    assert_true(prop_min_expected(0, 40, 5000, 100000) < 5);
+    assert_true(prop_min_expected(120, 1000, 150, 1000) > 5);
+}
+
 /* Merging co-moments gives what streaming all the pairs gives. */
 static void test_comoments_merge(void **state)
 {
@@ -652,6 +678,7 @@ int main(void)
         cmocka_unit_test(test_ratio_interval),
         cmocka_unit_test(test_p_adjust),
         cmocka_unit_test(test_cuped),
+        cmocka_unit_test(test_fisher_newcombe),
         cmocka_unit_test(test_comoments_merge),
         cmocka_unit_test(test_power),
         cmocka_unit_test(test_bayes),
