@@ -10,7 +10,6 @@
 #include "bayes.h"
 #include "cmd.h"
 #include "dist.h"
-#include "power.h"
 #include "segment.h"
 #include "similar.h"
 #include "strbuf.h"
@@ -641,7 +640,6 @@ static void compare_proportions(const struct ab_arm *t, const struct ab_arm *ctl
         snprintf(cmp->rel_note, sizeof cmp->rel_note, pc > 0 ? "control rate too uncertain to bound a ratio"
                                                              : "control rate is 0");
     }
-    cmp->power = power_proportions(cmp->diff, pc, (double)nt, (double)nc / (double)nt, alpha);
     cmp->prob_beat_control = beta_prob_greater(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
     cmp->expected_loss = beta_expected_loss(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
     cmp->bayes_normal = !beta_exact(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
@@ -657,12 +655,9 @@ static void compare_means(const struct ab_arm *t, const struct ab_arm *ctl, enum
         /* the test sorts the values; the arms keep no order */
         mann_whitney(t->values, t->nvalues, ctl->values, ctl->nvalues, &r, NULL);
         cmp->test = "mannwhitney";
-        cmp->power = NAN;
     } else {
         welch_ttest(&t->y, &ctl->y, &r);
         cmp->test = "welch";
-        cmp->power = power_normal(moments_mean_diff(&t->y, &ctl->y) / (se / sqrt(1 / nt + 1 / nc)), nt, nc / nt,
-                                  alpha);
     }
     cmp->p_value = r.p_value;
     welch_diff_interval(&t->y, &ctl->y, alpha, &cmp->diff, &cmp->diff_ci);
@@ -716,7 +711,7 @@ static void compare_cuped(const struct ab_segment *seg, int nvariants, const str
 static void blank_comparison(struct ab_comparison *cmp)
 {
     cmp->test = NULL;
-    cmp->diff = cmp->rel_lift = cmp->p_value = cmp->p_adjusted = cmp->power = NAN;
+    cmp->diff = cmp->rel_lift = cmp->p_value = cmp->p_adjusted = NAN;
     cmp->prob_beat_control = cmp->expected_loss = NAN;
     cmp->diff_ci.lo = cmp->diff_ci.hi = cmp->rel_ci.lo = cmp->rel_ci.hi = NAN;
     cmp->rel_method = RATIO_UNDEFINED;

@@ -77,7 +77,6 @@ struct ab_comparison {
     char rel_note[120];         /* why the relative interval is undefined */
     double p_value, p_adjusted; /* p_adjusted NaN without a correction */
     int significant;
-    double power;               /* NaN where not defined (Mann–Whitney) */
     double prob_beat_control, expected_loss;
     int bayes_normal;           /* 1: those two by the normal approximation (bayes.h) */
     int fisher;                 /* 1: an expected count below AB_MIN_EXPECTED: Fisher's test */

@@ -234,7 +234,7 @@ static void write_comparisons(ctx *c, const struct ab_experiment *ab, int by)
     static const struct col cols[] = {
         {"segment", 0}, {"variant", 0}, {"control", 0}, {"diff", 0}, {"diff_ci", 1}, {"rel_lift", 0},
         {"rel_ci", 1}, {"rel_ci_method", 0}, {"p_value", 0}, {"p_adjusted", 0}, {"test", 0},
-        {"significant", 0}, {"power", 0}, {"prob_beat_control", 0}, {"expected_loss", 0}, {"note", 0},
+        {"significant", 0}, {"prob_beat_control", 0}, {"expected_loss", 0}, {"note", 0},
     };
     int ncols = sizeof cols / sizeof cols[0], skip = !by;
     struct rows r;
@@ -260,7 +260,6 @@ static void write_comparisons(ctx *c, const struct ab_experiment *ab, int by)
                 num(cmp->p_adjusted),
                 cell_text(cmp->test),
                 done ? cell_bool(cmp->significant) : cell_null(),
-                num(cmp->power),
                 num(cmp->prob_beat_control),
                 num(cmp->expected_loss),
                 cell_text(comparison_note(cmp, note, sizeof note)),
@@ -435,8 +434,8 @@ const struct cmd_entry cmd_abtest_entry = {
     .usage = "abtest TABLE variant=COL metric=COL [control=VALUE] [kind=auto|proportion|mean] [alpha=0.05] "
              "[unit=COL] [order=COL] [expected=50/50] [covariate=COL] [by=COL] [correction=none|holm|bh] "
              "[test=welch|mannwhitney] | abtest counts NAME=CONVERSIONS/UNITS … [control=NAME]",
-    .summary = "read an A/B test: sample-ratio check, each variant against control with intervals, p-value, "
-               "power and Bayesian probability",
+    .summary = "read an A/B test: sample-ratio check, each variant against control with intervals, p-value "
+               "and Bayesian probability (no post-hoc power, a function of the p-value: plan with samplesize)",
     .example = "abtest experiment variant=variant metric=converted unit=user_id covariate=pre_revenue",
     .min_args = 1,
     .max_args = -1,
