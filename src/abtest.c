@@ -401,6 +401,12 @@ static int exposure_read(ctx *c, const struct ab_spec *spec, sqlite3_stmt *st, s
     return 0;
 }
 
+/* How the metric's values look: kind=auto reads 0/1 as a proportion. */
+struct metric_shape {
+    int64_t binary, other;      /* units whose metric is 0 or 1, and the others */
+    double example;             /* the first other value */
+};
+
 /* Counts n units as assigned to variant v (for the sample ratio). */
 static void count_assigned(struct collector *col, int v, int64_t n)
 {
@@ -418,7 +424,7 @@ static void count_assigned(struct collector *col, int v, int64_t n)
  * whether or not it has a metric: the sample-ratio check counts assignments, and
  * a variant whose units all lack the metric still shows, with nothing to compare. */
 static int exposure_take(ctx *c, const struct ab_spec *spec, const struct exposure *e, struct collector *col,
-                         struct ab_experiment *ab, int *all_binary)
+                         struct ab_experiment *ab, struct metric_shape *shape)
 {
     int v = name_map_index(&col->variants, e->variant);
     if (col->variants.n > MAX_VARIANTS)
@@ -437,7 +443,10 @@ static int exposure_take(ctx *c, const struct ab_spec *spec, const struct exposu
         if (spec->kind == AB_PROPORTION)
             return ctx_error(c, "%s: kind=proportion: metric %s has the value %g; a proportion holds 0 or 1 "
                                 "(kind=mean compares means)", who(spec), spec->metric, e->y);
-        *all_binary = 0;
+        if (shape->other++ == 0)
+            shape->example = e->y;
+    } else {
+        shape->binary++;
     }
     /* by=COL: the one value (NULL too); by=segment: each name before a GROUP_SEP */
     const char *name = e->segment;
@@ -477,7 +486,7 @@ struct unit_run {
 /* Ends the current unit: its first exposure counts, or, if it was seen in more than
  * one variant, none of its rows does. */
 static int unit_run_end(ctx *c, const struct ab_spec *spec, struct unit_run *u, struct collector *col,
-                        struct ab_experiment *ab, int *all_binary)
+                        struct ab_experiment *ab, struct metric_shape *shape)
 {
     int rc = 0;
     if (u->unit) {
@@ -485,7 +494,7 @@ static int unit_run_end(ctx *c, const struct ab_spec *spec, struct unit_run *u, 
             ab->mixed_units++;
         } else {
             ab->duplicate_rows += u->rows - 1;
-            rc = exposure_take(c, spec, &u->first, col, ab, all_binary);
+            rc = exposure_take(c, spec, &u->first, col, ab, shape);
         }
     }
     free(u->unit);
@@ -495,7 +504,7 @@ static int unit_run_end(ctx *c, const struct ab_spec *spec, struct unit_run *u, 
 }
 
 static int read_rows(ctx *c, const struct ab_spec *spec, const char *grouping, struct collector *col,
-                     struct ab_experiment *ab, int *all_binary)
+                     struct ab_experiment *ab, struct metric_shape *shape)
 {
     struct strbuf q = {0};
     build_query(&q, spec, grouping, table_exists(c, spec->table));
@@ -504,7 +513,7 @@ static int read_rows(ctx *c, const struct ab_spec *spec, const char *grouping, s
     strbuf_free(&q);
     if (rc)
         return -1;
-    *all_binary = 1;
+    memset(shape, 0, sizeof *shape);
     struct unit_run run = {0};
     struct exposure e = {0};
     int step;
@@ -524,7 +533,7 @@ static int read_rows(ctx *c, const struct ab_spec *spec, const char *grouping, s
         if (!spec->unit) {
             rc = exposure_read(c, spec, st, &e);
             if (rc == 0)
-                rc = exposure_take(c, spec, &e, col, ab, all_binary);
+                rc = exposure_take(c, spec, &e, col, ab, shape);
             exposure_clear(&e);
             if (rc)
                 break;
@@ -540,7 +549,7 @@ static int read_rows(ctx *c, const struct ab_spec *spec, const char *grouping, s
             run.mixed |= strcmp(run.first.variant, variant) != 0;
             continue;
         }
-        if ((rc = unit_run_end(c, spec, &run, col, ab, all_binary)) != 0)
+        if ((rc = unit_run_end(c, spec, &run, col, ab, shape)) != 0)
             break;
         run.unit = xstrdup(unit);
         run.rows = 1;
@@ -550,7 +559,7 @@ static int read_rows(ctx *c, const struct ab_spec *spec, const char *grouping, s
     if (rc == 0 && step != SQLITE_DONE)
         rc = ctx_sqlite_error(c, who(spec));
     if (rc == 0)
-        rc = unit_run_end(c, spec, &run, col, ab, all_binary);
+        rc = unit_run_end(c, spec, &run, col, ab, shape);
     free(run.unit);
     exposure_clear(&run.first);
     sqlite3_finalize(st);
@@ -752,6 +761,16 @@ static void analyse_segment(struct ab_experiment *ab, struct ab_segment *seg, co
         }
         seg->omnibus.computed = chi2_contingency(nv, x, n, 0, &seg->omnibus.plain) == 0;
         seg->omnibus.has_yates = nv == 2 && chi2_contingency(nv, x, n, 1, &seg->omnibus.yates) == 0;
+        /* the smallest expected count of the k×2 table */
+        int64_t X = 0, N = 0;
+        for (int v = 0; v < nv; v++)
+            X += x[v], N += n[v];
+        seg->omnibus.min_expected = INFINITY;
+        for (int v = 0; N > 0 && v < nv; v++) {
+            double share = (double)n[v] / (double)N;
+            seg->omnibus.min_expected = fmin(seg->omnibus.min_expected,
+                                             fmin(share * (double)X, share * (double)(N - X)));
+        }
         free(x);
         free(n);
     }
@@ -988,14 +1007,21 @@ int abtest_from_table(ctx *c, const struct ab_spec *spec, struct ab_experiment *
     }
     struct collector col = {.variants.null_index = -1, .segments.null_index = -1, .by_segments = by_segments};
     ab->by_segments = by_segments;
-    int all_binary;
-    int rc = read_rows(c, spec, strbuf_str(&grouping), &col, ab, &all_binary);
+    struct metric_shape shape;
+    int rc = read_rows(c, spec, strbuf_str(&grouping), &col, ab, &shape);
     strbuf_free(&grouping);
     if (rc == 0 && ab->units == 0)
         rc = ctx_error(c, "%s: %s has no row with both a variant and a %s value", who(spec), spec->table,
                        spec->metric);
+    if (rc == 0 && spec->kind == AB_AUTO && shape.other && shape.other * 100 < shape.binary)
+        /* a 0/1 metric with a few other values is a conversion with bad rows, or a
+         * count that is mostly 0 and 1: which one is the analyst's call */
+        rc = ctx_error(c, "%s: metric %s is 0 or 1 for %lld units but has %lld other value%s (e.g. %g): give "
+                          "kind=proportion after fixing them, or kind=mean to compare means", who(spec),
+                       spec->metric, (long long)shape.binary, (long long)shape.other, shape.other == 1 ? "" : "s",
+                       shape.example);
     if (rc == 0) {
-        ab->kind = spec->kind != AB_AUTO ? spec->kind : all_binary ? AB_PROPORTION : AB_MEAN;
+        ab->kind = spec->kind != AB_AUTO ? spec->kind : !shape.other ? AB_PROPORTION : AB_MEAN;
         ab->test = ab->kind == AB_MEAN && spec->test == AB_TEST_MANNWHITNEY ? AB_TEST_MANNWHITNEY : AB_TEST_WELCH;
         if (ab->kind == AB_PROPORTION && spec->test != AB_TEST_DEFAULT)
             rc = ctx_error(c, "%s: test=%s compares means, but %s holds only 0 and 1 (a proportion, "

@@ -93,6 +93,7 @@ struct ab_omnibus {
     struct test_result plain;
     int has_yates;              /* 2×2 only */
     struct test_result yates;
+    double min_expected;        /* below AB_MIN_EXPECTED the chi-square approximation fails */
 };
 
 struct ab_segment {

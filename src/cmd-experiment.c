@@ -290,7 +290,10 @@ static void write_omnibus(ctx *c, const struct ab_experiment *ab, int by)
             o->computed ? num(o->plain.p_value) : cell_null(),
             o->has_yates ? num(o->yates.statistic) : cell_null(),
             o->has_yates ? num(o->yates.p_value) : cell_null(),
-            o->computed ? cell_null() : cell_text("not enough data: no conversions, or every unit converted"),
+            !o->computed ? cell_text("not enough data: no conversions, or every unit converted")
+            : o->min_expected < AB_MIN_EXPECTED
+                ? cell_text("an expected count below 5: the chi-square approximation is unreliable here")
+                : cell_null(),
         };
         rows_add(&r, row + skip);
     }
@@ -452,6 +455,7 @@ struct design {
     double baseline;        /* control rate, or control mean (NaN: not given, means only) */
     double sd, alpha, comparison_alpha, ratio, power;
     int64_t variants;
+    int correction;         /* index into abtest_correction_names */
 };
 
 static int read_design(ctx *c, const struct cmd_args *a, struct design *d)
@@ -488,8 +492,16 @@ static int read_design(ctx *c, const struct cmd_args *a, struct design *d)
     if (d->power <= d->alpha)
         return ctx_error(c, "%s: power=%g is not above alpha=%g: any test has that much power", cmd, d->power,
                          d->alpha);
-    /* each variant is compared with control: Bonferroni over those comparisons */
-    d->comparison_alpha = d->alpha / (double)(d->variants - 1);
+    /* as abtest reads the result: no correction by default, as abtest; with holm or
+     * bh, the plan is for the strictest step, Bonferroni's alpha / comparisons */
+    const char *corr = cmd_opt(a, "correction");
+    d->correction = -1;
+    for (int i = 0; abtest_correction_names[i]; i++)
+        if (strcmp(corr, abtest_correction_names[i]) == 0)
+            d->correction = i;
+    if (d->correction < 0)
+        return ctx_error(c, "%s: correction=%s: expected none, holm or bh (as abtest)", cmd, corr);
+    d->comparison_alpha = d->correction == 0 ? d->alpha : d->alpha / (double)(d->variants - 1);
     return 0;
 }
 
@@ -521,6 +533,12 @@ static int read_mde(ctx *c, const struct cmd_args *a, const struct design *d, do
 static void design_fields(ctx *c, const struct design *d)
 {
     sink_field(c->out, "test", cell_text(d->means ? "two-sided z-test of means" : "two-sided two-proportion z-test"));
+    sink_field(c->out, "formula",
+               cell_text(d->means ? "normal approximation, n = (z(1-a/2) + z(power))^2 (1 + 1/ratio) / d^2 "
+                                    "(statsmodels NormalIndPower)"
+                                  : "Fleiss: pooled variance under the null, each rate's own under the "
+                                    "alternative (statsmodels samplesize_proportions_2indep_onetail)"));
+    sink_field(c->out, "correction", cell_text(abtest_correction_names[d->correction]));
     sink_field(c->out, "baseline", num(d->baseline));
     if (d->means)
         sink_field(c->out, "sd", cell_real(d->sd));
@@ -534,10 +552,11 @@ static const struct cmd_option samplesize_options[] = {
     {"baseline", NULL, "the control's conversion rate (0.1 or 10%); with sd=, the control mean (for relative)"},
     {"mde", NULL, "the smallest difference worth detecting: absolute (0.01, 1%), or a share of baseline with relative"},
     {"relative", CMD_FLAG, "mde is relative to the baseline (mde=0.1: +10%)"},
-    {"alpha", "0.05", "significance level of the two-sided test (split over the comparisons with control)"},
+    {"alpha", "0.05", "significance level of the two-sided test"},
     {"power", "0.8", "probability of detecting the mde"},
     {"ratio", "1", "control units per variant unit"},
-    {"variants", "2", "groups including control; each variant is compared with control (Bonferroni)"},
+    {"variants", "2", "groups including control; each variant is compared with control"},
+    {"correction", "none", "as abtest will read it: none, or holm|bh (planned at Bonferroni's alpha / comparisons)"},
     {"sd", NULL, "standard deviation of a mean metric (plan for a mean instead of a rate)"},
     {NULL},
 };
@@ -575,7 +594,8 @@ static int samplesize_exec(ctx *c, const struct cmd_args *a)
 
 const struct cmd_entry cmd_samplesize_entry = {
     .name = "samplesize",
-    .usage = "samplesize baseline=P mde=D [relative] [alpha=0.05] [power=0.8] [ratio=1] [variants=2] [sd=S]",
+    .usage = "samplesize baseline=P mde=D [relative] [alpha=0.05] [power=0.8] [ratio=1] [variants=2] "
+             "[correction=none|holm|bh] [sd=S]",
     .summary = "units per variant to detect a difference in a rate (or, with sd=, a mean) with the given power",
     .example = "samplesize baseline=0.10 mde=0.01",
     .min_args = 0,
@@ -589,10 +609,11 @@ static const struct cmd_option power_options[] = {
     {"baseline", NULL, "the control's conversion rate (0.1 or 10%); with sd=, the control mean (for relative)"},
     {"mde", NULL, "a difference to compute the power for: absolute, or a share of baseline with relative"},
     {"relative", CMD_FLAG, "mde is relative to the baseline (mde=0.1: +10%)"},
-    {"alpha", "0.05", "significance level of the two-sided test (split over the comparisons with control)"},
+    {"alpha", "0.05", "significance level of the two-sided test"},
     {"power", "0.8", "the power at which to report the minimum detectable effect"},
     {"ratio", "1", "control units per variant unit"},
-    {"variants", "2", "groups including control; each variant is compared with control (Bonferroni)"},
+    {"variants", "2", "groups including control; each variant is compared with control"},
+    {"correction", "none", "as abtest will read it: none, or holm|bh (planned at Bonferroni's alpha / comparisons)"},
     {"sd", NULL, "standard deviation of a mean metric"},
     {NULL},
 };
@@ -642,7 +663,8 @@ static int power_exec(ctx *c, const struct cmd_args *a)
 
 const struct cmd_entry cmd_power_entry = {
     .name = "power",
-    .usage = "power n=N baseline=P [mde=D] [relative] [alpha=0.05] [power=0.8] [ratio=1] [variants=2] [sd=S]",
+    .usage = "power n=N baseline=P [mde=D] [relative] [alpha=0.05] [power=0.8] [ratio=1] [variants=2] "
+             "[correction=none|holm|bh] [sd=S]",
     .summary = "the power of a test with n units per variant, and the smallest effect it detects",
     .example = "power n=5000 baseline=0.10 mde=0.01",
     .min_args = 0,

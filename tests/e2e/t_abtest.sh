@@ -289,3 +289,24 @@ expect_ok "setup: 40 units without a conversion, and a covariate" -c "load zero.
 expect_ok "CUPED on it" --format tsv -c "abtest zero variant=variant metric=converted covariate=before"
 expect_match "CUPED refuses an arm whose metric does not vary (it gave p = 1.5e-116)" \
     "the metric does not vary in the variant: no adjustment" "$OUT"
+
+# ---- kind=auto, small counts, samplesize's correction (#19) ----
+{ echo "variant,m"; for i in $(seq 1 2000); do echo "A,$((i % 2))"; done
+  for i in $(seq 1 2000); do echo "B,$((i % 3 == 0))"; done; echo "B,2"; } >stray.csv
+expect_ok "setup: a 0/1 metric with one stray 2" -c "load stray.csv"
+s0=$(ws_state)
+expect_fail "one stray value does not silently turn a proportion into means" 1 \
+    "metric m is 0 or 1 for 4000 units but has 1 other value \(e.g. 2\): give kind=proportion after fixing them, or kind=mean" \
+    -c "abtest stray variant=variant metric=m"
+expect_ok "kind=mean reads it as means" -c "abtest stray variant=variant metric=m kind=mean"
+expect_ok "one unit per arm" -c "abtest counts control=1/2 B=0/2"
+expect_match "chi-square on tiny counts says it is unreliable" \
+    "an expected count below 5: the chi-square approximation is unreliable here" "$OUT"
+expect_ok "samplesize names its formula" -c "samplesize baseline=10% mde=1% variants=3"
+expect_match "… the formula" "^formula +Fleiss: pooled variance under the null" "$OUT"
+expect_match "… and plans with abtest's default correction, none" "^correction +none$" "$OUT"
+expect_match "… at the full alpha" "^alpha_per_comparison +0.05$" "$OUT"
+expect_ok "samplesize with holm" -c "samplesize baseline=10% mde=1% variants=3 correction=holm"
+expect_match "… plans at Bonferroni's alpha" "^alpha_per_comparison +0.025$" "$OUT"
+expect_fail "samplesize: an unknown correction" 1 "correction=sidak: expected none, holm or bh" \
+    -c "samplesize baseline=10% mde=1% correction=sidak"

@@ -314,8 +314,11 @@ static void test_samplesize_and_power_commands(void **state)
     assert_non_null(strstr(out, "\"n_per_variant\":14751"));
     assert_int_equal(run(c, "samplesize baseline=10% mde=10% relative", &out), 0);
     assert_non_null(strstr(out, "\"n_per_variant\":14751"));
-    /* three groups: alpha split over the two comparisons with control */
+    /* three groups read with Holm: planned at alpha split over the two comparisons;
+     * without a correction (abtest's default) at the full alpha */
     assert_int_equal(run(c, "samplesize baseline=0.10 mde=0.01 variants=3", &out), 0);
+    assert_non_null(strstr(out, "\"n_per_variant\":14751"));
+    assert_int_equal(run(c, "samplesize baseline=0.10 mde=0.01 variants=3 correction=holm", &out), 0);
     char want[64];
     snprintf(want, sizeof want, "\"n_per_variant\":%lld",
              (long long)ceil(samplesize_proportions(0.01, 0.10, 0.8, 1, 0.025)));
