@@ -9,7 +9,7 @@
  *               scipy.stats.zscore; k 3; a column with sd 0 has no outliers (its
  *               z-scores are undefined);
  *   mad[:k]     |x − median| / MAD > k with MAD scaled to the normal sd
- *               (scipy.stats.median_abs_deviation(scale='normal'), ×1.4826); k 3.5
+ *               (scipy.stats.median_abs_deviation(scale='normal'): ×1/Φ⁻¹(3/4) ≈ 1.482602); k 3.5
  *               (Iglewicz and Hoaglin's modified z-score). */
 #include <math.h>
 #include <sqlite3.h>
@@ -184,8 +184,20 @@ static int outliers_column(ctx *c, struct audit *au, const struct clean_table *t
             r->low += sides[i] < 0;
             r->high += sides[i] > 0;
         }
+        /* a spread of 0 (half the values or more equal) makes every other value an
+         * outlier however close: that is not a finding, so the command stops */
+        int no_spread = methods[method].m == OUTLIER_IQR ? r->b.upper == r->b.lower
+                        : methods[method].m == OUTLIER_MAD ? r->b.spread == 0 : 0;
+        if (rc == 0 && no_spread && r->low + r->high > 0)
+            rc = ctx_error(c, "outliers: %s: the %s is 0 (at least half the values are %g), so every other value "
+                              "would be an outlier: %lld of %zu (%.0f%%); method=zscore measures the spread by "
+                              "the standard deviation",
+                           col, methods[method].m == OUTLIER_IQR ? "IQR" : "MAD", r->b.center,
+                           (long long)(r->low + r->high), nx, 100.0 * (double)(r->low + r->high) / (double)nx);
     }
-    if (rc == 0 && act == ACT_FLAG) {
+    if (rc != 0) {
+        /* stopped above */
+    } else if (act == ACT_FLAG) {
         rc = write_flags(c, au, t, col, &v, sides, r);
     } else {
         for (size_t i = 0; i < v.n && rc == 0; i++) {
@@ -203,7 +215,7 @@ static int outliers_column(ctx *c, struct audit *au, const struct clean_table *t
 }
 
 static const struct cmd_option outliers_options[] = {
-    {"method", "iqr", "iqr[:1.5] (Tukey's fences), zscore[:3] (population sd) or mad[:3.5] (MAD ×1.4826)"},
+    {"method", "iqr", "iqr[:1.5] (Tukey's fences), zscore[:3] (population sd) or mad[:3.5] (MAD ×1/Φ⁻¹(3/4) ≈ 1.482602)"},
     {"action", "flag", "flag (adds COL_outlier 0/1), clip (to the bounds) or null"},
     {NULL},
 };
