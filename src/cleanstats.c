@@ -114,6 +114,28 @@ void outlier_bounds(enum outlier_method m, double k, double *x, size_t n, struct
     }
 }
 
+void standardize_columns(double *X, size_t n, size_t d)
+{
+    for (size_t f = 0; f < d; f++) {
+        double mean = 0, m2 = 0;
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            double x = X[i * d + f];
+            if (isnan(x))
+                continue;
+            k++;
+            double delta = x - mean;
+            mean += delta / (double)k;
+            m2 += delta * (x - mean);
+        }
+        double sd = k ? sqrt(m2 / (double)k) : 0;
+        if (!(sd > 0))
+            sd = 1;
+        for (size_t i = 0; i < n; i++)
+            X[i * d + f] = (X[i * d + f] - mean) / sd;
+    }
+}
+
 /* nan-Euclidean distance between rows a and b of d features; NAN when they share
  * no coordinate. */
 static double nan_euclidean(const double *a, const double *b, size_t d)

@@ -55,6 +55,11 @@ struct outlier_bounds {
  * cmd-outliers.c, which reports and flags nothing in that case). */
 void outlier_bounds(enum outlier_method m, double k, double *x, size_t n, struct outlier_bounds *b);
 
+/* Puts each column of the n × d row-major matrix on one scale in place:
+ * (x − mean) / sd over its present values, NAN left as NAN (scikit-learn's
+ * StandardScaler: population sd; a constant column is divided by 1). */
+void standardize_columns(double *X, size_t n, size_t d);
+
 /* KNNImputer for one receiver.  X is n rows of d features, row-major, NAN where
  * missing; y the target, NAN where missing; donors are the rows with y present.
  * Writes the imputed value to *out and how many donors it averaged to *used (0: no

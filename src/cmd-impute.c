@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cleaning.h"
+#include "infer.h"
 #include "cleanstats.h"
 #include "cmd.h"
 #include "sink.h"
@@ -117,6 +118,8 @@ static int load_rows(ctx *c, const struct clean_table *t, const char *col, const
         }
     }
     row_scan_close(s);
+    /* on one scale: otherwise a feature in thousands decides every distance */
+    standardize_columns(r->X, r->n, d);
     return n < 0 ? -1 : 0;
 }
 
@@ -367,7 +370,8 @@ static int is_flag_column(const char *name)
     return (n > 8 && strcmp(name + n - 8, "_imputed") == 0) || (n > 8 && strcmp(name + n - 8, "_outlier") == 0);
 }
 
-/* on=COLS, or every other numeric column (not the key, the group, or flags). */
+/* on=COLS, or every other numeric column: not the key, the group, flags, or
+ * columns named as identifiers (an id's distance means nothing). */
 static int knn_features(ctx *c, const struct cmd_args *a, const struct clean_table *t, struct impute_opts *o)
 {
     const char *on = cmd_opt(a, "on");
@@ -396,6 +400,7 @@ static int knn_features(ctx *c, const struct cmd_args *a, const struct clean_tab
         for (int i = 1; i < a->argc; i++)
             target |= sqlite3_stricmp(a->argv[i], name) == 0;
         if (target || is_flag_column(name) || (t->key && sqlite3_stricmp(t->key, name) == 0) ||
+            key_column_name(name) || identifier_column_name(name) ||
             (o->by && sqlite3_stricmp(o->by, name) == 0) ||
             !(sqlite3_stricmp(type, "INTEGER") == 0 || sqlite3_stricmp(type, "REAL") == 0))
             continue;

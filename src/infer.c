@@ -7,6 +7,8 @@
  * separator no number can hold), so each value belongs to at most one family. */
 #include "infer.h"
 
+#include <sqlite3.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -590,6 +592,24 @@ int type_convert(const struct inferred *col, const char *s, size_t len,
     } else {
         out->text = out->buf;
         out->len = format_date(out->buf, &dv, col->form, datetime);
+    }
+    return 0;
+}
+
+int key_column_name(const char *name)
+{
+    static const char *const words[] = {"id", "uuid", "guid", "key", "pk", "rowid"};
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t w = strlen(words[i]);
+        if (n < w || sqlite3_strnicmp(name + n - w, words[i], (int)w) != 0)
+            continue;
+        /* the whole name, or a word of it: "customer_id", "order-id", "orderId" */
+        char before = n > w ? name[n - w - 1] : '_';
+        int upper_start = name[n - w] >= 'A' && name[n - w] <= 'Z';
+        if (n == w || before == '_' || before == '-' || before == ' ' || before == '.' ||
+            (upper_start && before >= 'a' && before <= 'z'))
+            return 1;
     }
     return 0;
 }

@@ -72,6 +72,11 @@ struct inferred type_infer_result(const struct type_infer *t);
  * lower-to-upper case changes ("PostalCode", "mobile_no"). */
 const char *identifier_column_name(const char *name);
 
+/* Whether a column name says it holds row identifiers ("id", "customer_id",
+ * "orderId", "uuid", "row_key"): numbers that measure nothing, so never a distance
+ * feature. */
+int key_column_name(const char *name);
+
 /* "INTEGER", "REAL", "DATE", "DATETIME", "TEXT" (TYPE_NULL declares as TEXT). */
 const char *col_type_name(enum col_type type);
 

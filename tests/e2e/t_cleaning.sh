@@ -245,3 +245,11 @@ bad "outliers: an IQR of 0" "outliers: x: the IQR is 0 \(at least half the value
     -c "outliers flat x"
 bad "outliers: a MAD of 0" "outliers: x: the MAD is 0 \(at least half the values are 5\)" -c "outliers flat x method=mad"
 expect_ok "zscore still reads it" -c "outliers flat x method=zscore"
+
+# ---- k-NN's default features leave identifiers out (#19) ----
+expect_ok "setup: the k-NN fixture without a declared key" -c "load $FIX/knn.csv as knn_nokey"
+expect_ok "impute knn without on=" -c "impute knn_nokey y method=knn k=3"
+expect_match "the id column is not a distance feature" "^features +f1, f2$" "$OUT"
+expect_eq "… so the values are those with on=f1,f2 (scikit-learn's StandardScaler + KNNImputer)" "$missing|0" \
+    "$(qq "SELECT count(*) || '|' || sum(abs(k.y - e.value) > 1e-9 * max(1, abs(e.value))) FROM knn_nokey k
+           JOIN expected e ON e.id = k.id AND e.k = 3 AND e.by IS NULL")"
