@@ -850,6 +850,8 @@ static void write_output(struct run *r, const struct cluster_profile *prof, cons
     sink_field(c->out, "silhouette_sample", sampled ? cell_int(sampled) : cell_null());
     sink_field(c->out, "davies_bouldin", real_or_null(sc->davies_bouldin));
     sink_field(c->out, "calinski_harabasz", real_or_null(sc->calinski_harabasz));
+    if (r->noise)   /* the scores would change a lot with the noise in: say they are without it */
+        sink_field(c->out, "scores_over", cell_int(r->fm.n - r->noise));
     sink_field(c->out, "iterations", cell_int(r->iterations));
     sink_field(c->out, "converged", cell_bool(r->converged));
     for (int f = 0; f < r->nfields; f++)
@@ -995,6 +997,10 @@ static int cluster_exec(ctx *c, const struct cmd_args *a)
         rc = store(&r, &prof, sil, sampled, &sc, &model_id);
         if (rc == 0) {
             write_output(&r, &prof, sil_per, sil, sampled, &sc, model_id, now_seconds() - t0);
+            if (r.noise)
+                ctx_note(c, "cluster: silhouette, Davies-Bouldin and Calinski-Harabasz are over the %lld rows in "
+                            "clusters; the %lld noise rows are left out of them",
+                         (long long)labelled, (long long)r.noise);
             if (sampled)
                 ctx_note(c, "cluster: silhouette of a seeded sample of %lld of %lld rows (silhouette_sample=N)",
                          (long long)sampled, (long long)labelled);

@@ -121,6 +121,9 @@ expect_ok "hierarchical at a distance" -c "cluster hierarchical cust $F distance
 expect_ok "hierarchical single linkage" -c "cluster hierarchical cust $F k=3 linkage=single as cust_hs"
 expect_ok "dbscan" -c "cluster dbscan cust $F eps=0.3 minpts=8 as cust_db"
 expect_match "dbscan: noise counted" "^noise +[0-9]+$" "$OUT"
+noise=$(awk '$1 == "noise" { print $2 }' <<<"$OUT") rows=$(awk '$1 == "rows" { print $2 }' <<<"$OUT")
+expect_match "dbscan: the scores say they leave the noise out (#19)" "^scores_over +$((rows - noise))$" "$OUT"
+expect_match "… and a note says so" "are over the $((rows - noise)) rows in clusters; the $noise noise rows are left out" "$ERR"
 expect_eq "dbscan: noise is cluster -1, and a segment" "1|1" \
     "$(s "SELECT (SELECT count(*) > 0 FROM cust_db WHERE cluster = -1), (SELECT count(*) FROM _persona_segments WHERE name = 'cust_db/noise')")"
 expect_ok "dbscan eps=auto" -c "cluster dbscan cust $F eps=auto as cust_dba"
