@@ -499,6 +499,22 @@ static int fit_gmm(struct run *r, int k)
     add_field(r, "log_likelihood", cell_real(g->res.log_likelihood));
     add_field(r, "bic", cell_real(g->res.bic));
     add_field(r, "aic", cell_real(g->res.aic));
+    /* a component with fewer rows than a full covariance has parameters is shaped by
+     * reg_covar, not by data: its likelihood, and so the BIC, flatter it */
+    int need = g->covariance == GMM_FULL ? r->fm.d + 1 : 2, thin = 0;
+    double smallest = INFINITY;
+    for (int c = 0; c < k; c++) {
+        double rows = g->res.weights[c] * (double)r->fm.n;
+        smallest = fmin(smallest, rows);
+        thin += rows < (double)need;
+    }
+    add_field(r, "degenerate_components", cell_int(thin));
+    if (thin)
+        ctx_note(r->c, "%s: %d component%s hold%s fewer than %d rows (the smallest %.1f) in %d dimensions: %s "
+                       "covariance is set by reg_covar, not the data, and its likelihood and the BIC flatter it; try "
+                       "a smaller k, covariance=diag or n_init=10",
+                 r->cmd, thin, thin == 1 ? "" : "s", thin == 1 ? "s" : "", need, smallest, r->fm.d,
+                 thin == 1 ? "its" : "their");
     return 0;
 }
 

@@ -275,3 +275,16 @@ if [ -f "$DATA/customers/Mall_Customers.csv" ]; then
 else
     ok "mall: skipped (no ../shared/data)"
 fi
+
+# ---- a Gaussian mixture with a component too thin for its covariance (#19) ----
+{ echo "f1,f2,f3,f4,f5,f6,f7,f8,f9,f10,f11,f12,f13"
+  awk 'NR > 4 && NR <= 182 { $1 = $1; gsub(/ /, ","); print }' "$ROOT/tests/fixtures/cluster/wine.txt"; } >wine.csv
+expect_ok "setup: wine (scikit-learn's)" -c "load wine.csv"
+expect_ok "gmm k=4 seed=1: the issue's fit" \
+    -c "cluster gmm wine features=f1,f2,f3,f4,f5,f6,f7,f8,f9,f10,f11,f12,f13 k=4 seed=1 as wine_g"
+expect_match "a 5-row component in 13 dimensions is counted" "^degenerate_components +1$" "$OUT"
+expect_match "… and named with the way out" \
+    "1 component holds fewer than 14 rows \(the smallest 5.0\) in 13 dimensions: its covariance is set by reg_covar" "$ERR"
+expect_ok "gmm k=4 seed=2" \
+    -c "cluster gmm wine features=f1,f2,f3,f4,f5,f6,f7,f8,f9,f10,f11,f12,f13 k=4 seed=2 as wine_g2"
+expect_match "a fit without one: 0" "^degenerate_components +0$" "$OUT"
