@@ -623,6 +623,7 @@ static void compare_proportions(const struct ab_arm *t, const struct ab_arm *ctl
          * non-conversions): Fisher's exact test, and Newcombe's interval, which
          * keeps its width where a rate is 0 */
         cmp->test = "fisher";
+        cmp->variance = "none: exact, the hypergeometric distribution given the margins";
         cmp->p_value = fisher_exact_p(xt, nt, xc, nc);
         newcombe_diff_interval(xt, nt, xc, nc, alpha, &cmp->diff, &cmp->diff_ci);
         snprintf(cmp->small_note, sizeof cmp->small_note,
@@ -631,6 +632,8 @@ static void compare_proportions(const struct ab_arm *t, const struct ab_arm *ctl
     } else {
         prop_ztest(xt, nt, xc, nc, &r);
         cmp->test = "ztest";
+        cmp->variance = "pooled under the null (the interval: each rate's own)";
+        cmp->statistic = r.statistic;
         cmp->p_value = r.p_value;
         wald_diff_interval(xt, nt, xc, nc, alpha, &cmp->diff, &cmp->diff_ci);
     }
@@ -662,11 +665,19 @@ static void compare_means(const struct ab_arm *t, const struct ab_arm *ctl, enum
     double vt = moments_var(&t->y) / nt, vc = moments_var(&ctl->y) / nc, se = sqrt(vt + vc);
     if (test == AB_TEST_MANNWHITNEY) {
         /* the test sorts the values; the arms keep no order */
-        mann_whitney(t->values, t->nvalues, ctl->values, ctl->nvalues, &r, NULL);
+        enum mwu_method how;
+        if (mann_whitney(t->values, t->nvalues, ctl->values, ctl->nvalues, &r, &how) == 0)
+            cmp->rank_biserial = 2.0 * r.statistic / (nt * nc) - 1.0;
         cmp->test = "mannwhitney";
+        cmp->statistic = r.statistic;
+        cmp->variance = how == MWU_EXACT ? "none: U's exact distribution"
+                                         : "of U under the null, with the tie correction (normal approximation)";
     } else {
         welch_ttest(&t->y, &ctl->y, &r);
         cmp->test = "welch";
+        cmp->statistic = r.statistic;
+        cmp->df = r.df;
+        cmp->variance = "each arm's own (Welch), df by Welch-Satterthwaite";
     }
     cmp->p_value = r.p_value;
     welch_diff_interval(&t->y, &ctl->y, alpha, &cmp->diff, &cmp->diff_ci);
@@ -687,7 +698,7 @@ static void compare_cuped(const struct ab_segment *seg, int nvariants, const str
     for (int v = 0; v < nvariants; v++)
         comoments_merge(&pooled, &seg->arms[v].yx);
     cmp->theta = cuped_theta(&pooled);
-    cmp->cuped_diff = cmp->cuped_p = cmp->variance_reduction = NAN;
+    cmp->cuped_diff = cmp->cuped_p = cmp->variance_reduction = cmp->cuped_t = cmp->cuped_df = NAN;
     cmp->cuped_ci.lo = cmp->cuped_ci.hi = NAN;
     if (isnan(cmp->theta)) {
         snprintf(cmp->cuped_note, sizeof cmp->cuped_note, "the covariate does not vary: no adjustment");
@@ -711,6 +722,8 @@ static void compare_cuped(const struct ab_segment *seg, int nvariants, const str
         return;
     }
     cmp->cuped_p = r.p_value;
+    cmp->cuped_t = r.statistic;
+    cmp->cuped_df = r.df;
     welch_diff_interval(&at, &ac, alpha, &cmp->cuped_diff, &cmp->cuped_ci);
     double before = moments_var(&t->y) / (double)t->y.n + moments_var(&ctl->y) / (double)ctl->y.n;
     double after = moments_var(&at) / (double)at.n + moments_var(&ac) / (double)ac.n;
@@ -721,10 +734,13 @@ static void blank_comparison(struct ab_comparison *cmp)
 {
     cmp->test = NULL;
     cmp->diff = cmp->rel_lift = cmp->p_value = cmp->p_adjusted = NAN;
+    cmp->statistic = cmp->df = cmp->rank_biserial = NAN;
+    cmp->variance = NULL;
     cmp->prob_beat_control = cmp->expected_loss = NAN;
     cmp->diff_ci.lo = cmp->diff_ci.hi = cmp->rel_ci.lo = cmp->rel_ci.hi = NAN;
     cmp->rel_method = RATIO_UNDEFINED;
     cmp->theta = cmp->cuped_diff = cmp->cuped_p = cmp->variance_reduction = NAN;
+    cmp->cuped_t = cmp->cuped_df = NAN;
     cmp->cuped_ci.lo = cmp->cuped_ci.hi = NAN;
 }
 

@@ -68,7 +68,10 @@ struct ab_arm {
 struct ab_comparison {
     int variant;                /* index into ab_experiment.variants, never 0 */
     char note[200];             /* "" when computed; else why not ("not enough data: …") */
-    const char *test;           /* "ztest", "welch", "mannwhitney" */
+    const char *test;           /* "ztest", "fisher", "welch", "mannwhitney" */
+    double statistic, df;       /* z, t, U; df for t only (NaN otherwise) */
+    const char *variance;       /* the variance the test uses, in words */
+    double rank_biserial;       /* Mann–Whitney: 2U/(n1 n2) − 1, P(X > Y) − P(X < Y); NaN otherwise */
     double diff;
     struct interval diff_ci;
     double rel_lift;
@@ -84,6 +87,7 @@ struct ab_comparison {
     /* CUPED, with a covariate */
     char cuped_note[120];       /* "" when computed */
     double theta, cuped_diff, cuped_p, variance_reduction;
+    double cuped_t, cuped_df;   /* Welch's t and df on the adjusted metric */
     struct interval cuped_ci;
 };
 

@@ -233,8 +233,8 @@ static void write_comparisons(ctx *c, const struct ab_experiment *ab, int by)
 {
     static const struct col cols[] = {
         {"segment", 0}, {"variant", 0}, {"control", 0}, {"diff", 0}, {"diff_ci", 1}, {"rel_lift", 0},
-        {"rel_ci", 1}, {"rel_ci_method", 0}, {"p_value", 0}, {"p_adjusted", 0}, {"test", 0},
-        {"significant", 0}, {"prob_beat_control", 0}, {"expected_loss", 0}, {"note", 0},
+        {"rel_ci", 1}, {"rel_ci_method", 0}, {"p_value", 0}, {"p_adjusted", 0}, {"test", 0}, {"statistic", 0},
+        {"df", 0}, {"variance", 0}, {"rank_biserial", 0}, {"significant", 0}, {"prob_beat_control", 0}, {"expected_loss", 0}, {"note", 0},
     };
     int ncols = sizeof cols / sizeof cols[0], skip = !by;
     struct rows r;
@@ -259,6 +259,10 @@ static void write_comparisons(ctx *c, const struct ab_experiment *ab, int by)
                 num(cmp->p_value),
                 num(cmp->p_adjusted),
                 cell_text(cmp->test),
+                num(cmp->statistic),
+                num(cmp->df),
+                cell_text(cmp->variance),
+                num(cmp->rank_biserial),
                 done ? cell_bool(cmp->significant) : cell_null(),
                 num(cmp->prob_beat_control),
                 num(cmp->expected_loss),
@@ -304,7 +308,7 @@ static void write_cuped(ctx *c, const struct ab_experiment *ab, int by)
 {
     static const struct col cols[] = {
         {"segment", 0}, {"variant", 0}, {"control", 0}, {"theta", 0}, {"diff", 0}, {"diff_ci", 1},
-        {"p_value", 0}, {"variance_reduction", 0}, {"note", 0},
+        {"p_value", 0}, {"statistic", 0}, {"df", 0}, {"variance_reduction", 0}, {"note", 0},
     };
     int ncols = sizeof cols / sizeof cols[0], skip = !by;
     struct rows r;
@@ -322,6 +326,8 @@ static void write_cuped(ctx *c, const struct ab_experiment *ab, int by)
                 num(cmp->cuped_ci.lo),
                 num(cmp->cuped_ci.hi),
                 num(cmp->cuped_p),
+                num(cmp->cuped_t),
+                num(cmp->cuped_df),
                 num(cmp->variance_reduction),
                 cell_text(cmp->note[0] ? cmp->note : cmp->cuped_note[0] ? cmp->cuped_note : NULL),
             };

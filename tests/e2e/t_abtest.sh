@@ -48,6 +48,9 @@ expect_close "conversion: Wald interval, low = statsmodels" "$(ref $R converted.
     "$(field 4 diff_ci_low variant treatment)" 1e-10
 expect_close "conversion: Wald interval, high = statsmodels" "$(ref $R converted.diff_ci_high)" \
     "$(field 4 diff_ci_high variant treatment)" 1e-10
+expect_close "conversion: z printed (statsmodels proportions_ztest)" "$(ref $R converted.z)" \
+    "$(field 4 statistic variant treatment)" 1e-10
+expect_eq "conversion: a z has no df" "" "$(field 4 df variant treatment)"
 expect_eq "no post-hoc power: at the observed effect it is a function of the p-value (#19)" "" \
     "$(awk -F'\t' '/^variant\tcontrol\t/ { for (i = 1; i <= NF; i++) if ($i == "power") print i }' <<<"$OUT")"
 expect_close "conversion: P(beat control) = exact Beta-Binomial sum" "$(ref $R converted.prob_beat_control)" \
@@ -63,6 +66,10 @@ expect_ok "abtest on revenue with CUPED (tsv)" --format tsv \
 expect_close "revenue: Welch p = scipy ttest_ind(equal_var=False)" "$(ref $R revenue.p_value)" \
     "$(field 4 p_value variant treatment)" 1e-10
 expect_close "revenue: difference of means" "$(ref $R revenue.diff)" "$(field 4 diff variant treatment)" 1e-12
+expect_close "revenue: Welch's t printed (scipy)" "$(ref $R revenue.t)" "$(field 4 statistic variant treatment)" 1e-10
+expect_close "revenue: … with its Welch-Satterthwaite df (statsmodels)" "$(ref $R revenue.df)" \
+    "$(field 4 df variant treatment)" 1e-10
+expect_match "revenue: … and the variance named" "^each arm's own \(Welch\)" "$(field 4 variance variant treatment)"
 expect_close "revenue: Welch interval, low = statsmodels" "$(ref $R revenue.diff_ci_low)" \
     "$(field 4 diff_ci_low variant treatment)" 1e-9
 expect_close "revenue: Welch interval, high = statsmodels" "$(ref $R revenue.diff_ci_high)" \
@@ -80,6 +87,11 @@ expect_ok "abtest with test=mannwhitney" --format tsv \
 expect_close "revenue: Mann-Whitney p = scipy mannwhitneyu" "$(ref $R revenue.mannwhitney_p_value)" \
     "$(field 4 p_value variant treatment)" 1e-10
 expect_eq "Mann-Whitney: the test is named" "mannwhitney" "$(field 4 test variant treatment)"
+expect_close "Mann-Whitney: U printed (scipy's U1)" "$(ref $R revenue.mannwhitney_u)" \
+    "$(field 4 statistic variant treatment)" 1e-12
+expect_close "Mann-Whitney: the rank effect, rank-biserial 2U/(n1 n2) - 1" "$(ref $R revenue.rank_biserial)" \
+    "$(field 4 rank_biserial variant treatment)" 1e-10
+expect_eq "Mann-Whitney: no df" "" "$(field 4 df variant treatment)"
 
 # ---- by device with Holm ----
 expect_ok "abtest by device with Holm" --format tsv \
