@@ -617,40 +617,44 @@ static void compare_proportions(const struct ab_arm *t, const struct ab_arm *ctl
     int64_t xt = t->conversions, nt = t->y.n, xc = ctl->conversions, nc = ctl->y.n;
     struct test_result r;
     double expected = prop_min_expected(xt, nt, xc, nc);
-    cmp->fisher = expected < AB_MIN_EXPECTED && !isnan(fisher_exact_p(xt, nt, xc, nc));
+    int extreme = xt == 0 || xc == 0 || xt == nt || xc == nc;
+    cmp->fisher = (expected < AB_MIN_EXPECTED || extreme) && !isnan(fisher_exact_p(xt, nt, xc, nc));
     if (cmp->fisher) {
-        /* the z-test's normal approximation fails with few expected conversions (or
+        /* the score test's normal approximation fails with few expected conversions (or
          * non-conversions): Fisher's exact test, and Newcombe's interval, which
          * keeps its width where a rate is 0 */
         cmp->test = "fisher";
         cmp->variance = "none: exact, the hypergeometric distribution given the margins";
         cmp->p_value = fisher_exact_p(xt, nt, xc, nc);
         newcombe_diff_interval(xt, nt, xc, nc, alpha, &cmp->diff, &cmp->diff_ci);
-        snprintf(cmp->small_note, sizeof cmp->small_note,
-                 "an expected count of %.2g (< %d): Fisher's exact test and Newcombe's interval, not the z-test",
-                 expected, AB_MIN_EXPECTED);
+        if (expected < AB_MIN_EXPECTED)
+            snprintf(cmp->small_note, sizeof cmp->small_note,
+                     "an expected count of %.2g (< %d): Fisher's exact test and Newcombe's interval", expected,
+                     AB_MIN_EXPECTED);
+        else
+            snprintf(cmp->small_note, sizeof cmp->small_note,
+                     "a rate of 0 or 1: Fisher's exact test and Newcombe's interval");
     } else {
-        prop_ztest(xt, nt, xc, nc, &r);
-        cmp->test = "ztest";
-        cmp->variance = "pooled under the null (the interval: each rate's own)";
+        /* the score test and the two intervals that invert it: significant exactly
+         * when the difference's interval excludes 0 and the ratio's excludes 1 */
+        mn_score_test(xt, nt, xc, nc, &r);
+        cmp->test = "score";
+        cmp->variance = "each rate's own at the rates the null allows (Miettinen-Nurminen)";
         cmp->statistic = r.statistic;
         cmp->p_value = r.p_value;
-        wald_diff_interval(xt, nt, xc, nc, alpha, &cmp->diff, &cmp->diff_ci);
+        cmp->diff = (double)xt / (double)nt - (double)xc / (double)nc;
+        mn_score_diff_interval(xt, nt, xc, nc, alpha, &cmp->diff_ci);
+        mn_score_ratio_interval(xt, nt, xc, nc, alpha, &cmp->rel_ci);
+        cmp->rel_method = RATIO_SCORE;
     }
-    double pt = (double)xt / (double)nt, pc = (double)xc / (double)nc;
-    /* the variance of a rate, p (1 − p) / n, from the counts */
-    double vt = pt * ((double)(nt - xt) / (double)nt) / (double)nt;
-    double vc = pc * ((double)(nc - xc) / (double)nc) / (double)nc;
-    cmp->rel_method = ratio_interval(pt, vt, pc, vc, alpha, &cmp->rel_ci);
     cmp->rel_lift = prop_relative_diff(xt, nt, xc, nc);
-    if (xt == 0 || xt == nt) {
-        /* a rate of 0 (or 1) has no variance: the interval would have no width */
+    if (cmp->fisher) {
+        /* a rate of 0 or 1 (or a tiny count): no ratio interval worth the name */
         cmp->rel_method = RATIO_UNDEFINED;
         cmp->rel_ci.lo = cmp->rel_ci.hi = NAN;
-        snprintf(cmp->rel_note, sizeof cmp->rel_note, "the variant's rate is %s", xt == 0 ? "0" : "1");
-    } else if (cmp->rel_method == RATIO_UNDEFINED) {
-        snprintf(cmp->rel_note, sizeof cmp->rel_note, pc > 0 ? "control rate too uncertain to bound a ratio"
-                                                             : "control rate is 0");
+        snprintf(cmp->rel_note, sizeof cmp->rel_note, "%s",
+                 xt == 0 ? "the variant's rate is 0" : xc == 0 ? "control rate is 0"
+                 : xt == nt || xc == nc ? "a rate is 1" : "too few conversions to bound a ratio");
     }
     cmp->prob_beat_control = beta_prob_greater(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
     cmp->expected_loss = beta_expected_loss(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
@@ -682,7 +686,10 @@ static void compare_means(const struct ab_arm *t, const struct ab_arm *ctl, enum
     cmp->p_value = r.p_value;
     welch_diff_interval(&t->y, &ctl->y, alpha, &cmp->diff, &cmp->diff_ci);
     double mt = moments_mean(&t->y), mc = moments_mean(&ctl->y);
-    cmp->rel_method = ratio_interval(mt, vt, mc, vc, alpha, &cmp->rel_ci);
+    /* Fieller at Welch's critical value: excludes 1 exactly when Welch's test rejects */
+    struct test_result welch;
+    double crit = welch_ttest(&t->y, &ctl->y, &welch) == 0 ? t_critical(alpha, welch.df) : NAN;
+    cmp->rel_method = ratio_interval(mt, vt, mc, vc, crit, &cmp->rel_ci);
     cmp->rel_lift = mc != 0 ? cmp->diff / mc : NAN;
     if (cmp->rel_method == RATIO_UNDEFINED)
         snprintf(cmp->rel_note, sizeof cmp->rel_note, mc != 0 ? "control mean too uncertain to bound a ratio"
@@ -1041,7 +1048,7 @@ int abtest_from_table(ctx *c, const struct ab_spec *spec, struct ab_experiment *
         ab->test = ab->kind == AB_MEAN && spec->test == AB_TEST_MANNWHITNEY ? AB_TEST_MANNWHITNEY : AB_TEST_WELCH;
         if (ab->kind == AB_PROPORTION && spec->test != AB_TEST_DEFAULT)
             rc = ctx_error(c, "%s: test=%s compares means, but %s holds only 0 and 1 (a proportion, "
-                              "compared by the z-test); add kind=mean to compare it as a mean", who(spec),
+                              "compared by the score test); add kind=mean to compare it as a mean", who(spec),
                            spec->test == AB_TEST_WELCH ? "welch" : "mannwhitney", spec->metric);
     }
     if (rc == 0)

@@ -26,7 +26,7 @@
 #define AB_MIN_UNITS 30
 
 /* An expected count (conversions or non-conversions, under the pooled rate) below
- * this, and proportions are compared by Fisher's exact test, not the z-test
+ * this, and proportions are compared by Fisher's exact test, not the score test
  * (Cochran's rule). */
 #define AB_MIN_EXPECTED 5
 
@@ -68,7 +68,7 @@ struct ab_arm {
 struct ab_comparison {
     int variant;                /* index into ab_experiment.variants, never 0 */
     char note[200];             /* "" when computed; else why not ("not enough data: …") */
-    const char *test;           /* "ztest", "fisher", "welch", "mannwhitney" */
+    const char *test;           /* "score", "fisher", "welch", "mannwhitney" */
     double statistic, df;       /* z, t, U; df for t only (NaN otherwise) */
     const char *variance;       /* the variance the test uses, in words */
     double rank_biserial;       /* Mann–Whitney: 2U/(n1 n2) − 1, P(X > Y) − P(X < Y); NaN otherwise */

@@ -113,6 +113,22 @@ int wilson_interval(int64_t x, int64_t n, double alpha, struct interval *ci);
 int wald_diff_interval(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double alpha, double *diff,
                        struct interval *ci);
 
+/* The Miettinen–Nurminen score test of x1/n1 against x0/n0 for a difference
+ * p1 − p0 = 0 (= statsmodels test_proportions_2indep(x1, n1, x0, n0,
+ * method='score', compare='diff', correction=True)): the variance is each rate's
+ * own at the rates that maximise the likelihood under the null, times N/(N − 1).
+ * -1 when every unit converted or none did. */
+int mn_score_test(int64_t x1, int64_t n1, int64_t x0, int64_t n0, struct test_result *r);
+
+/* The intervals that invert that test, for the difference p1 − p0 and the ratio
+ * p1 / p0 (= statsmodels confint_proportions_2indep(..., method='score',
+ * compare='diff' / 'ratio')): every value inside is one the test does not reject at
+ * alpha, so the difference's interval excludes 0, the ratio's excludes 1, exactly
+ * when the test is significant.  A ratio bound may be 0 or +inf (a rate of 0).
+ * -1 (NaN bounds) when every unit converted or none did. */
+int mn_score_diff_interval(int64_t x1, int64_t n1, int64_t x0, int64_t n0, double alpha, struct interval *ci);
+int mn_score_ratio_interval(int64_t x1, int64_t n1, int64_t x0, int64_t n0, double alpha, struct interval *ci);
+
 /* Newcombe's hybrid score interval for the difference x1/n1 − x2/n2, from the two
  * Wilson intervals (= statsmodels confint_proportions_2indep(..., method='newcomb')):
  * it stays inside [−1, 1] and has width where a rate is 0, where Wald's has none. */
@@ -129,21 +145,22 @@ int mean_interval(const struct moments *m, double alpha, struct interval *ci);
 int welch_diff_interval(const struct moments *a, const struct moments *b, double alpha, double *diff,
                         struct interval *ci);
 
-/* How ratio_interval() bounded the ratio. */
-enum ratio_method { RATIO_DELTA, RATIO_FIELLER, RATIO_UNDEFINED };
+/* How a ratio was bounded: Fieller's interval (means), the score interval
+ * (proportions, mn_score_ratio_interval), or not at all. */
+enum ratio_method { RATIO_FIELLER, RATIO_SCORE, RATIO_UNDEFINED };
 
-/* A 1 − alpha interval for the ratio of two independent means, mt / mc, from the
- * means and the variances of the means (se², not the sample variances), with the
- * normal critical value z.  Fieller's g = z² vc / mc² says how uncertain the
- * denominator is: below 0.05 (Finney's rule) the delta method's
- * ratio ± z √(vt/mc² + mt² vc/mc⁴) is used; from 0.05 to 1 Fieller's exact bounds,
- * the roots of (mt − ρ mc)² = z² (vt + ρ² vc); at g >= 1 (mc is not distinguishable
- * from 0 at this level) the set of plausible ratios is unbounded and no interval
+/* Fieller's 1 − alpha interval for the ratio of two independent means, mt / mc,
+ * from the means and the variances of the means (se², not the sample variances),
+ * with the critical value crit (z, or Welch's t for means): the roots of
+ * (mt − ρ mc)² = crit² (vt + ρ² vc).  It excludes 1 exactly when
+ * |mt − mc| / √(vt + vc) > crit, that is when the test of the difference with the
+ * same variances and critical value rejects, which the delta method's symmetric
+ * interval does not always do.  At g = crit² vc / mc² >= 1 (mc is not
+ * distinguishable from 0) the set of plausible ratios is unbounded and no interval
  * exists: RATIO_UNDEFINED, with NaN bounds.  Returns the method used. */
-enum ratio_method ratio_interval(double mt, double vt, double mc, double vc, double alpha,
-                                 struct interval *ci);
+enum ratio_method ratio_interval(double mt, double vt, double mc, double vc, double crit, struct interval *ci);
 
-/* "delta", "fieller" or "undefined". */
+/* "fieller", "score" or "undefined". */
 const char *ratio_method_name(enum ratio_method m);
 
 /* Multiple-comparison corrections of p-values. */

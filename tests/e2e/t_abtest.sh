@@ -36,19 +36,19 @@ expect_close() {
 expect_ok "load the sample experiment" -c "load $ROOT/samples/experiment.csv key=user_id"
 expect_ok "a view of control alone" -c "sql CREATE VIEW control_only AS SELECT * FROM experiment WHERE variant = 'control'"
 
-# ---- conversion: two-proportion z-test, Wald interval, Bayesian probability ----
+# ---- conversion: the Miettinen-Nurminen score test, the interval that inverts it, Bayes ----
 expect_golden "abtest on conversion (table)" abtest-converted.table.txt \
     -c "abtest experiment variant=variant metric=converted"
 expect_ok "abtest on conversion (tsv)" --format tsv -c "abtest experiment variant=variant metric=converted"
 R=experiment_ref.csv
-expect_close "conversion: p-value = statsmodels proportions_ztest" "$(ref $R converted.p_value)" \
+expect_close "conversion: p-value = statsmodels test_proportions_2indep(score)" "$(ref $R converted.p_value)" \
     "$(field 4 p_value variant treatment)" 1e-10
 expect_close "conversion: difference" "$(ref $R converted.diff)" "$(field 4 diff variant treatment)" 1e-12
-expect_close "conversion: Wald interval, low = statsmodels" "$(ref $R converted.diff_ci_low)" \
+expect_close "conversion: score interval, low = statsmodels (inverted)" "$(ref $R converted.diff_ci_low)" \
     "$(field 4 diff_ci_low variant treatment)" 1e-10
-expect_close "conversion: Wald interval, high = statsmodels" "$(ref $R converted.diff_ci_high)" \
+expect_close "conversion: score interval, high = statsmodels (inverted)" "$(ref $R converted.diff_ci_high)" \
     "$(field 4 diff_ci_high variant treatment)" 1e-10
-expect_close "conversion: z printed (statsmodels proportions_ztest)" "$(ref $R converted.z)" \
+expect_close "conversion: z printed (statsmodels score statistic)" "$(ref $R converted.z)" \
     "$(field 4 statistic variant treatment)" 1e-10
 expect_eq "conversion: a z has no df" "" "$(field 4 df variant treatment)"
 expect_eq "no post-hoc power: at the observed effect it is a function of the p-value (#19)" "" \
@@ -270,7 +270,7 @@ expect_eq "control: n and conversions" "$(ref $R control.n)|$(ref $R control.con
     "$(field 3 n name control)|$(field 3 conversions name control)"
 expect_eq "treatment: n and conversions" "$(ref $R treatment.n)|$(ref $R treatment.conversions)" \
     "$(field 3 n name treatment)|$(field 3 conversions name treatment)"
-expect_close "ab_data: p-value = statsmodels proportions_ztest" "$(ref $R p_value)" "$(field 4 p_value)" 1e-10
+expect_close "ab_data: p-value = statsmodels score test" "$(ref $R p_value)" "$(field 4 p_value)" 1e-10
 expect_close "ab_data: difference" "$(ref $R diff)" "$(field 4 diff)" 1e-12
 expect_close "ab_data: interval low" "$(ref $R diff_ci_low)" "$(field 4 diff_ci_low)" 1e-10
 expect_close "ab_data: interval high" "$(ref $R diff_ci_high)" "$(field 4 diff_ci_high)" 1e-10
@@ -322,3 +322,25 @@ expect_ok "samplesize with holm" -c "samplesize baseline=10% mde=1% variants=3 c
 expect_match "… plans at Bonferroni's alpha" "^alpha_per_comparison +0.025$" "$OUT"
 expect_fail "samplesize: an unknown correction" 1 "correction=sidak: expected none, holm or bh" \
     -c "samplesize baseline=10% mde=1% correction=sidak"
+
+# ---- the test and its intervals never disagree (#19, items 4 and 5) ----
+agrees() {   # the comparison row's significant flag matches both intervals excluding no effect
+    awk -F'\t' -v want="$1" '
+        /^variant\tcontrol\t/ { for (i = 1; i <= NF; i++) at[$i] = i; next }
+        at["variant"] && $1 == want {
+            sig = $at["significant"] == "true"
+            d = $at["diff_ci_low"] > 0 || $at["diff_ci_high"] < 0
+            r = $at["rel_ci_low"] > 0 || $at["rel_ci_high"] < 0
+            print (sig == d && sig == r) ? "agree" : "disagree: significant " $at["significant"] " diff [" $at["diff_ci_low"] ", " $at["diff_ci_high"] "] rel [" $at["rel_ci_low"] ", " $at["rel_ci_high"] "]"
+            exit }' <<<"$OUT"
+}
+expect_ok "the issue's 120/1000 against 150/1000" --format tsv -c "abtest counts control=120/1000 B=150/1000"
+expect_eq "significant, and so is every interval (the delta method's relative interval was [-2.9%, +52.9%])" \
+    "agree" "$(agrees B)"
+expect_eq "… the relative interval by the score method" "score" "$(field 4 rel_ci_method)"
+expect_close "… its low end as statsmodels' score interval (inverted)" \
+    "$(awk -F, '$1 == 150 && $2 == 1000 && $3 == 120 && $5 == 0.05 { printf "%.17g\n", $10 - 1; exit }' \
+       "$ROOT/tests/fixtures/stats/score.csv")" "$(field 4 rel_ci_low)" 1e-7
+expect_ok "the issue's 94/4298 against 26/732" --format tsv -c "abtest counts control=94/4298 B=26/732 expected=4298/732"
+expect_eq "the pooled test and the unpooled interval no longer disagree" "agree" "$(agrees B)"
+expect_match "… and the output names the variance" "Miettinen-Nurminen" "$(field 4 variance)"

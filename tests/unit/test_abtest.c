@@ -211,10 +211,10 @@ static void test_segments_and_correction(void **state)
         assert_string_equal(ab.segments[s].name, name);
         assert_int_equal(ab.segments[s].arms[0].y.n + ab.segments[s].arms[1].y.n, 1000);
         p[s] = ab.segments[s].cmp[0].p_value;
-        /* each segment's p is the z-test of its own counts */
+        /* each segment's p is the score test of its own counts */
         struct test_result r;
         const struct ab_arm *t = &ab.segments[s].arms[1], *ctl = &ab.segments[s].arms[0];
-        prop_ztest(t->conversions, t->y.n, ctl->conversions, ctl->y.n, &r);
+        mn_score_test(t->conversions, t->y.n, ctl->conversions, ctl->y.n, &r);
         assert_true(r.p_value == p[s]);
     }
     p_adjust(3, p, P_ADJUST_HOLM, adj);

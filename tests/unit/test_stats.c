@@ -432,7 +432,7 @@ static void test_ratio_interval(void **state)
         char where[256];
         label(where, sizeof where, &f, r);
         enum ratio_method m = ratio_interval(fx_num(&f, r, "mt"), fx_num(&f, r, "vt"), fx_num(&f, r, "mc"),
-                                             fx_num(&f, r, "vc"), fx_num(&f, r, "alpha"), &iv);
+                                             fx_num(&f, r, "vc"), norm_isf(fx_num(&f, r, "alpha") / 2), &iv);
         assert_string_equal(ratio_method_name(m), fx_text(&f, r, "method"));
         seen[m]++;
         double lo = fx_num(&f, r, "lo"), hi = fx_num(&f, r, "hi");
@@ -444,7 +444,7 @@ static void test_ratio_interval(void **state)
         check_close(&acc, iv.lo, lo, scale, TOL, where);
         check_close(&acc, iv.hi, hi, scale, TOL, where);
     }
-    assert_true(seen[RATIO_DELTA] && seen[RATIO_FIELLER] && seen[RATIO_UNDEFINED]);
+    assert_true(seen[RATIO_FIELLER] && seen[RATIO_UNDEFINED]);
     accuracy_report(&acc);
     csv_fixture_free(&f);
 }
@@ -522,6 +522,43 @@ static void test_cuped(void **state)
     for (int i = 0; i < 10; i++)
         comoments_add(&flat, 4.0, i);
     assert_true(isnan(cuped_theta(&flat)));
+}
+
+/* The Miettinen–Nurminen score test and the intervals that invert it against
+ * statsmodels (its statistic inverted by SciPy's brentq). */
+static void test_score(void **state)
+{
+    (void)state;
+    struct csv_fixture f;
+    csv_fixture_load("score.csv", &f);
+    struct accuracy test = {"score test vs statsmodels"}, ci = {"score intervals vs statsmodels"};
+    int agree = 0;
+    for (int r = 0; r < f.nrows; r++) {
+        int64_t x1 = fx_int(&f, r, "x1"), n1 = fx_int(&f, r, "n1"), x0 = fx_int(&f, r, "x0"), n0 = fx_int(&f, r, "n0");
+        double alpha = fx_num(&f, r, "alpha");
+        char where[256];
+        label(where, sizeof where, &f, r);
+        struct test_result t;
+        assert_int_equal(mn_score_test(x1, n1, x0, n0, &t), 0);
+        check_close(&test, t.statistic, fx_num(&f, r, "z"), 0, TOL, where);
+        check_close(&test, t.p_value, fx_num(&f, r, "p_value"), 0, TOL, where);
+        struct interval d, q;
+        assert_int_equal(mn_score_diff_interval(x1, n1, x0, n0, alpha, &d), 0);
+        assert_int_equal(mn_score_ratio_interval(x1, n1, x0, n0, alpha, &q), 0);
+        double dw = fx_num(&f, r, "diff_hi") - fx_num(&f, r, "diff_lo");
+        double qw = fx_num(&f, r, "ratio_hi") - fx_num(&f, r, "ratio_lo");
+        check_close(&ci, d.lo, fx_num(&f, r, "diff_lo"), dw, 1e-8, where);
+        check_close(&ci, d.hi, fx_num(&f, r, "diff_hi"), dw, 1e-8, where);
+        check_close(&ci, q.lo, fx_num(&f, r, "ratio_lo"), qw, 1e-8, where);
+        check_close(&ci, q.hi, fx_num(&f, r, "ratio_hi"), qw, 1e-8, where);
+        /* the point of it: significant exactly when both intervals exclude no effect */
+        int significant = t.p_value < alpha;
+        agree += significant == (d.lo > 0 || d.hi < 0) && significant == (q.lo > 1 || q.hi < 1);
+    }
+    assert_int_equal(agree, f.nrows);
+    accuracy_report(&test);
+    accuracy_report(&ci);
+    csv_fixture_free(&f);
 }
 
 /* Small and zero counts: Fisher's exact test against SciPy, Newcombe's interval
@@ -679,6 +716,7 @@ int main(void)
         cmocka_unit_test(test_p_adjust),
         cmocka_unit_test(test_cuped),
         cmocka_unit_test(test_fisher_newcombe),
+        cmocka_unit_test(test_score),
         cmocka_unit_test(test_comoments_merge),
         cmocka_unit_test(test_power),
         cmocka_unit_test(test_bayes),
