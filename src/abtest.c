@@ -695,6 +695,15 @@ static void compare_means(const struct ab_arm *t, const struct ab_arm *ctl, enum
         snprintf(cmp->rel_note, sizeof cmp->rel_note, mc != 0 ? "control mean too uncertain to bound a ratio"
                                                               : "control mean is 0");
     normal_posterior(cmp->diff, se, &cmp->prob_beat_control, &cmp->expected_loss);
+    if (test == AB_TEST_MANNWHITNEY) {
+        /* the rank test compares distributions, not means: intervals and Bayesian
+         * numbers about the means would sit beside its p-value and disagree */
+        cmp->diff_ci.lo = cmp->diff_ci.hi = cmp->rel_ci.lo = cmp->rel_ci.hi = NAN;
+        cmp->rel_method = RATIO_UNDEFINED;
+        cmp->prob_beat_control = cmp->expected_loss = NAN;
+        snprintf(cmp->rel_note, sizeof cmp->rel_note, "the rank test's effect is rank_biserial; diff and "
+                                                      "rel_lift are of the means, shown without intervals");
+    }
 }
 
 /* CUPED for one comparison, θ pooled over every arm of the segment. */

@@ -344,3 +344,9 @@ expect_close "… its low end as statsmodels' score interval (inverted)" \
 expect_ok "the issue's 94/4298 against 26/732" --format tsv -c "abtest counts control=94/4298 B=26/732 expected=4298/732"
 expect_eq "the pooled test and the unpooled interval no longer disagree" "agree" "$(agrees B)"
 expect_match "… and the output names the variance" "Miettinen-Nurminen" "$(field 4 variance)"
+expect_ok "Mann-Whitney again, for what it does not print" --format tsv \
+    -c "abtest experiment variant=variant metric=revenue test=mannwhitney"
+expect_eq "Mann-Whitney: no interval or Bayesian number about the means beside the rank test's p" "||||" \
+    "$(field 4 diff_ci_low variant treatment)|$(field 4 rel_ci_low variant treatment)|$(field 4 prob_beat_control variant treatment)|$(field 4 expected_loss variant treatment)|"
+expect_match "… and the note says where its effect is" "the rank test's effect is rank_biserial" \
+    "$(field 4 note variant treatment)"
