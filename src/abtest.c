@@ -809,6 +809,29 @@ static void analyse_segment(struct ab_experiment *ab, struct ab_segment *seg, co
 }
 
 /* Adjusted p-values over every comparison of every segment, then significance. */
+/* With a correction, a comparison is significant when its adjusted p is below
+ * alpha, that is when its own p is below alpha · p / p_adjusted: its intervals are
+ * drawn at that level, so they exclude no effect exactly when it is significant
+ * (Bonferroni's alpha / m for Bonferroni; the step's level for Holm and BH). */
+static void adjust_intervals(struct ab_experiment *ab, const struct ab_segment *seg, int v,
+                             const struct ab_spec *spec, struct ab_comparison *cmp)
+{
+    if (!(cmp->p_adjusted > 0) || !(cmp->p_value > 0))
+        return;
+    double level = spec->alpha * cmp->p_value / cmp->p_adjusted;
+    struct ab_comparison again = *cmp;
+    const struct ab_arm *t = &seg->arms[v], *ctl = &seg->arms[0];
+    if (ab->kind == AB_PROPORTION)
+        compare_proportions(t, ctl, level, &again);
+    else
+        compare_means(t, ctl, ab->test, level, &again);
+    cmp->diff_ci = again.diff_ci;
+    cmp->rel_ci = again.rel_ci;
+    cmp->rel_method = again.rel_method;
+    memcpy(cmp->rel_note, again.rel_note, sizeof cmp->rel_note);
+    cmp->ci_level = 1 - level;
+}
+
 static void adjust_all(struct ab_experiment *ab, const struct ab_spec *spec)
 {
     int m = ab->nsegments * (ab->nvariants - 1);
@@ -822,6 +845,9 @@ static void adjust_all(struct ab_experiment *ab, const struct ab_spec *spec)
             struct ab_comparison *cmp = &ab->segments[s].cmp[v - 1];
             cmp->p_adjusted = spec->correction == P_ADJUST_NONE ? NAN : p[k];
             cmp->significant = (spec->correction == P_ADJUST_NONE ? cmp->p_value : p[k]) < spec->alpha;
+            cmp->ci_level = 1 - spec->alpha;
+            if (spec->correction != P_ADJUST_NONE && cmp->note[0] == '\0')
+                adjust_intervals(ab, &ab->segments[s], v, spec, cmp);
         }
     }
     free(p);

@@ -79,6 +79,8 @@ struct ab_comparison {
     enum ratio_method rel_method;
     char rel_note[120];         /* why the relative interval is undefined */
     double p_value, p_adjusted; /* p_adjusted NaN without a correction */
+    double ci_level;            /* of diff_ci and rel_ci: 1 − alpha, or with a correction the
+                                   level at which they agree with the adjusted p */
     int significant;
     double prob_beat_control, expected_loss;
     int bayes_normal;           /* 1: those two by the normal approximation (bayes.h) */

@@ -233,7 +233,7 @@ static void write_comparisons(ctx *c, const struct ab_experiment *ab, int by)
 {
     static const struct col cols[] = {
         {"segment", 0}, {"variant", 0}, {"control", 0}, {"diff", 0}, {"diff_ci", 1}, {"rel_lift", 0},
-        {"rel_ci", 1}, {"rel_ci_method", 0}, {"p_value", 0}, {"p_adjusted", 0}, {"test", 0}, {"statistic", 0},
+        {"rel_ci", 1}, {"rel_ci_method", 0}, {"ci_level", 0}, {"p_value", 0}, {"p_adjusted", 0}, {"test", 0}, {"statistic", 0},
         {"df", 0}, {"variance", 0}, {"rank_biserial", 0}, {"significant", 0}, {"prob_beat_control", 0}, {"expected_loss", 0}, {"note", 0},
     };
     int ncols = sizeof cols / sizeof cols[0], skip = !by;
@@ -256,6 +256,7 @@ static void write_comparisons(ctx *c, const struct ab_experiment *ab, int by)
                 num(cmp->rel_ci.lo - 1.0),
                 num(cmp->rel_ci.hi - 1.0),
                 done ? cell_text(ratio_method_name(cmp->rel_method)) : cell_null(),
+                done ? num(cmp->ci_level) : cell_null(),
                 num(cmp->p_value),
                 num(cmp->p_adjusted),
                 cell_text(cmp->test),

@@ -1267,10 +1267,14 @@ static int plot_ci(ctx *c, const struct cmd_args *a)
         t.height = h < 360 ? 360 : h > 4000 ? 4000 : h;
     }
 
-    char title[512], xlabel[512];
-    snprintf(title, sizeof title, "%s: %s in %s against %s%s%s (%g%% intervals)", spec->table,
+    char title[512], xlabel[512], level[64];
+    if (spec->correction == P_ADJUST_NONE)
+        snprintf(level, sizeof level, "%g%% intervals", 100 * (1 - spec->alpha));
+    else    /* each at the level its adjusted test implies (abtest.c: adjust_intervals) */
+        snprintf(level, sizeof level, "%s-adjusted intervals", spec->correction == P_ADJUST_HOLM ? "Holm" : "BH");
+    snprintf(title, sizeof title, "%s: %s in %s against %s%s%s (%s)", spec->table,
              ax.relative ? "relative lift" : "difference", spec->metric, ab.variants[0], spec->by ? ", by " : "",
-             spec->by ? spec->by : "", 100 * (1 - spec->alpha));
+             spec->by ? spec->by : "", level);
     snprintf(xlabel, sizeof xlabel, "%s in the %s of %s %s %s%s", ax.relative ? "relative lift" : "difference",
              rate ? "rate" : "mean", spec->metric, ax.relative ? "against" : "from", ab.variants[0],
              ax.relative ? " (%)" : rate ? " (percentage points)" : "");

@@ -350,3 +350,17 @@ expect_eq "Mann-Whitney: no interval or Bayesian number about the means beside t
     "$(field 4 diff_ci_low variant treatment)|$(field 4 rel_ci_low variant treatment)|$(field 4 prob_beat_control variant treatment)|$(field 4 expected_loss variant treatment)|"
 expect_match "… and the note says where its effect is" "the rank test's effect is rank_biserial" \
     "$(field 4 note variant treatment)"
+expect_ok "by device with Holm: the intervals follow the adjusted p-values" --format tsv \
+    -c "abtest experiment variant=variant metric=converted by=device correction=holm"
+for d in desktop mobile tablet; do
+    got=$(awk -F'\t' -v seg="$d" '
+        /^segment\tvariant\t/ { for (i = 1; i <= NF; i++) at[$i] = i; next }
+        at["segment"] && $1 == seg {
+            sig = $at["significant"] == "true"; ex = $at["diff_ci_low"] > 0 || $at["diff_ci_high"] < 0
+            r = $at["rel_ci_low"] > 0 || $at["rel_ci_high"] < 0
+            print (sig == ex && sig == r) ? "agree" : "disagree"; exit }' <<<"$OUT")
+    expect_eq "Holm, $d: significant exactly when the adjusted intervals exclude no effect" "agree" "$got"
+done
+expect_close "Holm: the mobile interval is at the level alpha * p / p_adjusted" \
+    "$(awk -v p="$(field 4 p_value segment mobile)" -v q="$(field 4 p_adjusted segment mobile)" 'BEGIN { printf "%.17g", 1 - 0.05 * p / q }')" \
+    "$(field 4 ci_level segment mobile)" 1e-12

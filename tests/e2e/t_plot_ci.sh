@@ -53,7 +53,7 @@ for want in "desktop: treatment vs control" "mobile: treatment vs control" "tabl
     "relative lift in the rate of converted against control (%)" "significantly above control (Holm-adjusted p < 0.05)"; do
     expect_match "text: has '$want'" "$(sed 's/[().%+]/\\&/g' <<<"$want")" "$OUT"
 done
-expect_match "text: the title" "experiment: relative lift in converted against control, by device \(95% intervals\)" "$OUT"
+expect_match "text: the title says the intervals follow the correction" "experiment: relative lift in converted against control, by device \(Holm-adjusted intervals\)" "$OUT"
 expect_ok "plot ci as text, absolute" -c "plot ci experiment variant=variant metric=revenue lift=absolute width=80 height=15"
 expect_match "text: absolute difference of a mean" "difference in the mean of revenue from control" "$OUT"
 expect_ok "plot ci of three arms by country" \
