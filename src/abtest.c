@@ -575,20 +575,18 @@ static int too_little(const struct ab_experiment *ab, const struct ab_arm *t, co
     const struct ab_arm *arms[2] = {t, ctl};
     const char *names[2] = {ab->variants[variant], ab->variants[0]};
     for (int i = 0; i < 2; i++) {
-        int v = i == 0 ? variant : 0;
+        if (arms[i]->y.n >= AB_MIN_UNITS)
+            continue;
         /* without by=, the units assigned but without a metric are the reason */
-        int64_t assigned = ab->variant_units && ab->nsegments == 1 ? ab->variant_units[v] : arms[i]->y.n;
-        if (arms[i]->y.n < AB_MIN_UNITS && assigned > arms[i]->y.n) {
-            snprintf(note, size, "not enough data: %s has %lld units with a %s value of %lld assigned (%d needed)",
-                     names[i], (long long)arms[i]->y.n, metric ? metric : "metric", (long long)assigned,
-                     AB_MIN_UNITS);
-            return 1;
-        }
-        if (arms[i]->y.n < AB_MIN_UNITS) {
-            snprintf(note, size, "not enough data: %s has %lld units (%d needed)", names[i],
-                     (long long)arms[i]->y.n, AB_MIN_UNITS);
-            return 1;
-        }
+        int64_t assigned = ab->variant_units && ab->nsegments == 1 ? ab->variant_units[i == 0 ? variant : 0]
+                                                                    : arms[i]->y.n;
+        char without[96] = "";
+        if (assigned > arms[i]->y.n)
+            snprintf(without, sizeof without, " with a %s value of %lld assigned", metric ? metric : "metric",
+                     (long long)assigned);
+        snprintf(note, size, "not enough data: %s has %lld units%s (%d needed)", names[i], (long long)arms[i]->y.n,
+                 without, AB_MIN_UNITS);
+        return 1;
     }
     if (ab->kind == AB_PROPORTION) {
         /* one arm without conversions is a result (a broken variant); none in
@@ -611,22 +609,46 @@ static int too_little(const struct ab_experiment *ab, const struct ab_arm *t, co
     return 0;
 }
 
+/* The difference and lift intervals of a proportion comparison at level
+ * 1 − alpha, by the method its test chose: Newcombe's beside Fisher's test, the
+ * score intervals beside the score test (significant exactly when the difference's
+ * interval excludes 0 and the ratio's excludes 1). */
+static void proportion_intervals(const struct ab_arm *t, const struct ab_arm *ctl, double alpha,
+                                 struct ab_comparison *cmp)
+{
+    int64_t xt = t->conversions, nt = t->y.n, xc = ctl->conversions, nc = ctl->y.n;
+    cmp->ci_level = 1 - alpha;
+    if (!cmp->fisher) {
+        cmp->diff = (double)xt / (double)nt - (double)xc / (double)nc;
+        mn_score_diff_interval(xt, nt, xc, nc, alpha, &cmp->diff_ci);
+        mn_score_ratio_interval(xt, nt, xc, nc, alpha, &cmp->rel_ci);
+        cmp->rel_method = RATIO_SCORE;
+        return;
+    }
+    newcombe_diff_interval(xt, nt, xc, nc, alpha, &cmp->diff, &cmp->diff_ci);
+    /* a rate of 0 or 1 (or a tiny count): no ratio interval worth the name */
+    cmp->rel_method = RATIO_UNDEFINED;
+    cmp->rel_ci.lo = cmp->rel_ci.hi = NAN;
+    snprintf(cmp->rel_note, sizeof cmp->rel_note, "%s",
+             xt == 0 ? "the variant's rate is 0" : xc == 0 ? "control rate is 0"
+             : xt == nt || xc == nc ? "a rate is 1" : "too few conversions to bound a ratio");
+}
+
 static void compare_proportions(const struct ab_arm *t, const struct ab_arm *ctl, double alpha,
                                 struct ab_comparison *cmp)
 {
     int64_t xt = t->conversions, nt = t->y.n, xc = ctl->conversions, nc = ctl->y.n;
-    struct test_result r;
-    double expected = prop_min_expected(xt, nt, xc, nc);
+    const int64_t x[2] = {xt, xc}, n[2] = {nt, nc};
+    double expected = min_expected_count(2, x, n);
     int extreme = xt == 0 || xc == 0 || xt == nt || xc == nc;
-    cmp->fisher = (expected < AB_MIN_EXPECTED || extreme) && !isnan(fisher_exact_p(xt, nt, xc, nc));
+    /* the score test's normal approximation fails with few expected conversions
+     * (or non-conversions), or a rate of 0 or 1: Fisher's exact test */
+    double fisher_p = expected < AB_MIN_EXPECTED || extreme ? fisher_exact_p(xt, nt, xc, nc) : NAN;
+    cmp->fisher = !isnan(fisher_p);
     if (cmp->fisher) {
-        /* the score test's normal approximation fails with few expected conversions (or
-         * non-conversions): Fisher's exact test, and Newcombe's interval, which
-         * keeps its width where a rate is 0 */
         cmp->test = "fisher";
         cmp->variance = "none: exact, the hypergeometric distribution given the margins";
-        cmp->p_value = fisher_exact_p(xt, nt, xc, nc);
-        newcombe_diff_interval(xt, nt, xc, nc, alpha, &cmp->diff, &cmp->diff_ci);
+        cmp->p_value = fisher_p;
         if (expected < AB_MIN_EXPECTED)
             snprintf(cmp->small_note, sizeof cmp->small_note,
                      "an expected count of %.2g (< %d): Fisher's exact test and Newcombe's interval", expected,
@@ -635,30 +657,44 @@ static void compare_proportions(const struct ab_arm *t, const struct ab_arm *ctl
             snprintf(cmp->small_note, sizeof cmp->small_note,
                      "a rate of 0 or 1: Fisher's exact test and Newcombe's interval");
     } else {
-        /* the score test and the two intervals that invert it: significant exactly
-         * when the difference's interval excludes 0 and the ratio's excludes 1 */
+        struct test_result r;
         mn_score_test(xt, nt, xc, nc, &r);
         cmp->test = "score";
         cmp->variance = "each rate's own at the rates the null allows (Miettinen-Nurminen)";
         cmp->statistic = r.statistic;
         cmp->p_value = r.p_value;
-        cmp->diff = (double)xt / (double)nt - (double)xc / (double)nc;
-        mn_score_diff_interval(xt, nt, xc, nc, alpha, &cmp->diff_ci);
-        mn_score_ratio_interval(xt, nt, xc, nc, alpha, &cmp->rel_ci);
-        cmp->rel_method = RATIO_SCORE;
     }
+    proportion_intervals(t, ctl, alpha, cmp);
     cmp->rel_lift = prop_relative_diff(xt, nt, xc, nc);
-    if (cmp->fisher) {
-        /* a rate of 0 or 1 (or a tiny count): no ratio interval worth the name */
-        cmp->rel_method = RATIO_UNDEFINED;
-        cmp->rel_ci.lo = cmp->rel_ci.hi = NAN;
-        snprintf(cmp->rel_note, sizeof cmp->rel_note, "%s",
-                 xt == 0 ? "the variant's rate is 0" : xc == 0 ? "control rate is 0"
-                 : xt == nt || xc == nc ? "a rate is 1" : "too few conversions to bound a ratio");
-    }
     cmp->prob_beat_control = beta_prob_greater(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
     cmp->expected_loss = beta_expected_loss(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
     cmp->bayes_normal = !beta_exact(1 + xc, 1 + nc - xc, 1 + xt, 1 + nt - xt);
+}
+
+/* The difference and lift intervals of a means comparison at level 1 − alpha:
+ * Welch's, and Fieller's at Welch's critical value (it excludes 1 exactly when
+ * Welch's test rejects).  The rank test compares distributions, not means: no
+ * interval about the means sits beside its p-value. */
+static void mean_intervals(const struct ab_arm *t, const struct ab_arm *ctl, enum ab_test test, double alpha,
+                           struct ab_comparison *cmp)
+{
+    cmp->ci_level = 1 - alpha;
+    cmp->diff = moments_mean_diff(&t->y, &ctl->y);
+    if (test == AB_TEST_MANNWHITNEY) {
+        cmp->diff_ci.lo = cmp->diff_ci.hi = cmp->rel_ci.lo = cmp->rel_ci.hi = NAN;
+        cmp->rel_method = RATIO_UNDEFINED;
+        snprintf(cmp->rel_note, sizeof cmp->rel_note, "the rank test's effect is rank_biserial; diff and "
+                                                      "rel_lift are of the means, shown without intervals");
+        return;
+    }
+    double mc = moments_mean(&ctl->y);
+    welch_diff_interval(&t->y, &ctl->y, alpha, &cmp->diff, &cmp->diff_ci);
+    cmp->rel_method = ratio_interval(moments_mean(&t->y), moments_var(&t->y) / (double)t->y.n, mc,
+                                     moments_var(&ctl->y) / (double)ctl->y.n, t_critical(alpha, cmp->df),
+                                     &cmp->rel_ci);
+    if (cmp->rel_method == RATIO_UNDEFINED)
+        snprintf(cmp->rel_note, sizeof cmp->rel_note, mc != 0 ? "control mean too uncertain to bound a ratio"
+                                                              : "control mean is 0");
 }
 
 static void compare_means(const struct ab_arm *t, const struct ab_arm *ctl, enum ab_test test, double alpha,
@@ -666,7 +702,6 @@ static void compare_means(const struct ab_arm *t, const struct ab_arm *ctl, enum
 {
     struct test_result r;
     double nt = (double)t->y.n, nc = (double)ctl->y.n;
-    double vt = moments_var(&t->y) / nt, vc = moments_var(&ctl->y) / nc, se = sqrt(vt + vc);
     if (test == AB_TEST_MANNWHITNEY) {
         /* the test sorts the values; the arms keep no order */
         enum mwu_method how;
@@ -684,26 +719,12 @@ static void compare_means(const struct ab_arm *t, const struct ab_arm *ctl, enum
         cmp->variance = "each arm's own (Welch), df by Welch-Satterthwaite";
     }
     cmp->p_value = r.p_value;
-    welch_diff_interval(&t->y, &ctl->y, alpha, &cmp->diff, &cmp->diff_ci);
-    double mt = moments_mean(&t->y), mc = moments_mean(&ctl->y);
-    /* Fieller at Welch's critical value: excludes 1 exactly when Welch's test rejects */
-    struct test_result welch;
-    double crit = welch_ttest(&t->y, &ctl->y, &welch) == 0 ? t_critical(alpha, welch.df) : NAN;
-    cmp->rel_method = ratio_interval(mt, vt, mc, vc, crit, &cmp->rel_ci);
+    mean_intervals(t, ctl, test, alpha, cmp);
+    double mc = moments_mean(&ctl->y);
     cmp->rel_lift = mc != 0 ? cmp->diff / mc : NAN;
-    if (cmp->rel_method == RATIO_UNDEFINED)
-        snprintf(cmp->rel_note, sizeof cmp->rel_note, mc != 0 ? "control mean too uncertain to bound a ratio"
-                                                              : "control mean is 0");
-    normal_posterior(cmp->diff, se, &cmp->prob_beat_control, &cmp->expected_loss);
-    if (test == AB_TEST_MANNWHITNEY) {
-        /* the rank test compares distributions, not means: intervals and Bayesian
-         * numbers about the means would sit beside its p-value and disagree */
-        cmp->diff_ci.lo = cmp->diff_ci.hi = cmp->rel_ci.lo = cmp->rel_ci.hi = NAN;
-        cmp->rel_method = RATIO_UNDEFINED;
-        cmp->prob_beat_control = cmp->expected_loss = NAN;
-        snprintf(cmp->rel_note, sizeof cmp->rel_note, "the rank test's effect is rank_biserial; diff and "
-                                                      "rel_lift are of the means, shown without intervals");
-    }
+    if (test != AB_TEST_MANNWHITNEY)    /* the Bayesian numbers are about the means too */
+        normal_posterior(cmp->diff, sqrt(moments_var(&t->y) / nt + moments_var(&ctl->y) / nc),
+                         &cmp->prob_beat_control, &cmp->expected_loss);
 }
 
 /* CUPED for one comparison, θ pooled over every arm of the segment. */
@@ -750,7 +771,7 @@ static void blank_comparison(struct ab_comparison *cmp)
 {
     cmp->test = NULL;
     cmp->diff = cmp->rel_lift = cmp->p_value = cmp->p_adjusted = NAN;
-    cmp->statistic = cmp->df = cmp->rank_biserial = NAN;
+    cmp->statistic = cmp->df = cmp->rank_biserial = cmp->ci_level = NAN;
     cmp->variance = NULL;
     cmp->prob_beat_control = cmp->expected_loss = NAN;
     cmp->diff_ci.lo = cmp->diff_ci.hi = cmp->rel_ci.lo = cmp->rel_ci.hi = NAN;
@@ -793,16 +814,7 @@ static void analyse_segment(struct ab_experiment *ab, struct ab_segment *seg, co
         }
         seg->omnibus.computed = chi2_contingency(nv, x, n, 0, &seg->omnibus.plain) == 0;
         seg->omnibus.has_yates = nv == 2 && chi2_contingency(nv, x, n, 1, &seg->omnibus.yates) == 0;
-        /* the smallest expected count of the k×2 table */
-        int64_t X = 0, N = 0;
-        for (int v = 0; v < nv; v++)
-            X += x[v], N += n[v];
-        seg->omnibus.min_expected = INFINITY;
-        for (int v = 0; N > 0 && v < nv; v++) {
-            double share = (double)n[v] / (double)N;
-            seg->omnibus.min_expected = fmin(seg->omnibus.min_expected,
-                                             fmin(share * (double)X, share * (double)(N - X)));
-        }
+        seg->omnibus.min_expected = min_expected_count(nv, x, n);
         free(x);
         free(n);
     }
@@ -819,17 +831,11 @@ static void adjust_intervals(struct ab_experiment *ab, const struct ab_segment *
     if (!(cmp->p_adjusted > 0) || !(cmp->p_value > 0))
         return;
     double level = spec->alpha * cmp->p_value / cmp->p_adjusted;
-    struct ab_comparison again = *cmp;
     const struct ab_arm *t = &seg->arms[v], *ctl = &seg->arms[0];
     if (ab->kind == AB_PROPORTION)
-        compare_proportions(t, ctl, level, &again);
+        proportion_intervals(t, ctl, level, cmp);
     else
-        compare_means(t, ctl, ab->test, level, &again);
-    cmp->diff_ci = again.diff_ci;
-    cmp->rel_ci = again.rel_ci;
-    cmp->rel_method = again.rel_method;
-    memcpy(cmp->rel_note, again.rel_note, sizeof cmp->rel_note);
-    cmp->ci_level = 1 - level;
+        mean_intervals(t, ctl, ab->test, level, cmp);
 }
 
 static void adjust_all(struct ab_experiment *ab, const struct ab_spec *spec)
@@ -845,7 +851,6 @@ static void adjust_all(struct ab_experiment *ab, const struct ab_spec *spec)
             struct ab_comparison *cmp = &ab->segments[s].cmp[v - 1];
             cmp->p_adjusted = spec->correction == P_ADJUST_NONE ? NAN : p[k];
             cmp->significant = (spec->correction == P_ADJUST_NONE ? cmp->p_value : p[k]) < spec->alpha;
-            cmp->ci_level = 1 - spec->alpha;
             if (spec->correction != P_ADJUST_NONE && cmp->note[0] == '\0')
                 adjust_intervals(ab, &ab->segments[s], v, spec, cmp);
         }

@@ -275,13 +275,16 @@ int newcombe_diff_interval(int64_t x1, int64_t n1, int64_t x2, int64_t n2, doubl
     return 0;
 }
 
-double prop_min_expected(int64_t x1, int64_t n1, int64_t x2, int64_t n2)
+double min_expected_count(int k, const int64_t *x, const int64_t *n)
 {
-    double N = (double)(n1 + n2), pool = (double)(x1 + x2) / N;
-    double e[4] = {(double)n1 * pool, (double)n1 * (1 - pool), (double)n2 * pool, (double)n2 * (1 - pool)};
-    double m = e[0];
-    for (int i = 1; i < 4; i++)
-        m = fmin(m, e[i]);
+    int64_t X = 0, N = 0;
+    for (int i = 0; i < k; i++)
+        X += x[i], N += n[i];
+    double m = INFINITY;
+    for (int i = 0; N > 0 && i < k; i++) {
+        double share = (double)n[i] / (double)N;
+        m = fmin(m, fmin(share * (double)X, share * (double)(N - X)));
+    }
     return m;
 }
 

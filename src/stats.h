@@ -59,9 +59,10 @@ double fisher_exact_p(int64_t x1, int64_t n1, int64_t x2, int64_t n2);
 
 enum { FISHER_MAX_TABLES = 10000000 };
 
-/* The smallest expected count of the 2×2 table of successes and failures under
- * the pooled rate: below 5, the normal approximation of the z-test is unreliable. */
-double prop_min_expected(int64_t x1, int64_t n1, int64_t x2, int64_t n2);
+/* The smallest expected count of the k×2 table of k groups' successes x[i] and
+ * failures n[i] − x[i] under the pooled rate: below 5, the normal approximations
+ * of the score and chi-square tests are unreliable.  +inf when there are no units. */
+double min_expected_count(int k, const int64_t *x, const int64_t *n);
 
 /* The relative difference of two rates, (x1/n1) / (x2/n2) − 1, as
  * (x1·n2 − x2·n1) / (x2·n1) with the numerator exact; NaN when x2 or an n is 0. */

@@ -583,8 +583,8 @@ static void test_fisher_newcombe(void **state)
     accuracy_report(&p);
     accuracy_report(&ci);
     csv_fixture_free(&f);
-    assert_true(prop_min_expected(0, 40, 5000, 100000) < 5);
-    assert_true(prop_min_expected(120, 1000, 150, 1000) > 5);
+    assert_true(min_expected_count(2, (const int64_t[]){0, 5000}, (const int64_t[]){40, 100000}) < 5);
+    assert_true(min_expected_count(2, (const int64_t[]){120, 150}, (const int64_t[]){1000, 1000}) > 5);
 }
 
 /* Merging co-moments gives what streaming all the pairs gives. */
