@@ -8,6 +8,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "normalize.h"
 #include "strbuf.h"
 
 /* Characters that show as nothing (or as a plain space) and so cannot have been
@@ -16,11 +17,6 @@ static int invisible(utf8proc_int32_t cp)
 {
     return cp == 0x00A0 || cp == 0x00AD || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) || cp == 0x2060 ||
            cp == 0x202F || cp == 0xFEFF;
-}
-
-static int blank(utf8proc_int32_t cp)
-{
-    return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
 }
 
 /* The text without invisible characters, lower-cased, into out; -1 on bytes that
@@ -48,21 +44,6 @@ static int visible_lower(const char *s, size_t len, struct strbuf *out)
     return 0;
 }
 
-/* Narrows [*s, *s+*len) past blanks at both ends. */
-static void trim(const char **s, size_t *len)
-{
-    while (*len) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)*s, (utf8proc_ssize_t)*len, &cp);
-        if (n <= 0 || !blank(cp))
-            break;
-        *s += n;
-        *len -= (size_t)n;
-    }
-    while (*len && strchr(" \t\r\n", (*s)[*len - 1]))
-        (*len)--;
-}
-
 /* The address inside "Name <address>" or after "mailto:". */
 static void strip_display_form(const char **s, size_t *len)
 {
@@ -78,7 +59,7 @@ static void strip_display_form(const char **s, size_t *len)
         if (lt) {
             *s = lt + 1;
             *len = (size_t)(p + n - 1 - *s);
-            trim(s, len);
+            trim_blanks(s, len);
             return;
         }
     }
@@ -121,7 +102,7 @@ int email_normalize(const char *s, size_t len, struct strbuf *out, char *why, si
     } else {
         const char *p = strbuf_str(&visible);
         size_t n = visible.len;
-        trim(&p, &n);
+        trim_blanks(&p, &n);
         strip_display_form(&p, &n);
         strbuf_append(out, p, n);
         rc = ascii_domain(out, why, whylen) || email_check(out->buf, out->len, why, whylen) ? -1 : 0;

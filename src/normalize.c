@@ -181,8 +181,7 @@ static int valid_utf8(const char *s, size_t len)
     return 1;
 }
 
-/* Narrows [*s, *s+*len) to the text between leading and trailing blanks. */
-static void trim_blanks(const char **s, size_t *len)
+void trim_blanks(const char **s, size_t *len)
 {
     const char *p = *s, *end = *s + *len;
     while (p < end) {

@@ -66,6 +66,11 @@ enum norm_outcome norm_value(const struct norm_spec *spec, const char *row_count
                              const struct date_orders *orders, const char *s, size_t len,
                              struct strbuf *out, char *why, size_t whylen, int *phone_type);
 
+/* Narrows [*s, *s+*len) to the text between leading and trailing blanks: ASCII
+ * white space, Unicode spaces (Zs), NEL, the byte-order mark and the zero-width
+ * space. */
+void trim_blanks(const char **s, size_t *len);
+
 /* Names in title case, the rule:
  *  - blanks are trimmed and runs of them become one space;
  *  - a word already written in a name's mixed case is kept as written (a capital
