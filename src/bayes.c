@@ -47,17 +47,21 @@ static void beta_normal(int64_t a1, int64_t b1, int64_t a2, int64_t b2, double *
     *se = sqrt(v1 + v2);
 }
 
+/* How many terms beta_prob_greater(·, b1, a2, ·) sums: the shorter of the sum and
+ * its mirror image. */
+static int64_t miller_terms(int64_t b1, int64_t a2) { return a2 <= b1 ? a2 : b1; }
+
 int beta_exact(int64_t a1, int64_t b1, int64_t a2, int64_t b2)
 {
-    /* P(X2 > X1) sums min(a2, b1) terms; the loss also P(X1' > X2) over min(a1 + 1, b2) */
-    return (a2 <= b1 ? a2 : b1) <= BETA_EXACT_TERMS && (a1 + 1 <= b2 ? a1 + 1 : b2) <= BETA_EXACT_TERMS;
+    /* the loss also needs P(X1' > X2), X1' with a1 + 1 */
+    return miller_terms(b1, a2) <= BETA_EXACT_TERMS && miller_terms(b2, a1 + 1) <= BETA_EXACT_TERMS;
 }
 
 double beta_prob_greater(int64_t a1, int64_t b1, int64_t a2, int64_t b2)
 {
     if (a1 < 1 || b1 < 1 || a2 < 1 || b2 < 1)
         return NAN;
-    if ((a2 <= b1 ? a2 : b1) > BETA_EXACT_TERMS) {
+    if (miller_terms(b1, a2) > BETA_EXACT_TERMS) {
         double diff, se, prob, loss;
         beta_normal(a1, b1, a2, b2, &diff, &se);
         normal_posterior(diff, se, &prob, &loss);

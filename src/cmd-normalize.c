@@ -238,7 +238,7 @@ static int clean_column_values(ctx *c, struct audit *au, const struct clean_tabl
     if (!s)
         return -1;
     struct batch_job b = {.j = j, .scan = s};
-    int capacity = 0, n, rc = 0;
+    int capacity = 0, n, rc = 0, threads = parallel_threads();
     int64_t done = 0;
     while (rc == 0 && (n = row_scan_next(s)) > 0) {
         if (n > capacity) {
@@ -248,7 +248,7 @@ static int clean_column_values(ctx *c, struct audit *au, const struct clean_tabl
         }
         for (int r = 0; r < n; r++)
             b.results[r].outcome = NORM_SAME;
-        parallel_blocks(n, 256, parallel_threads(), clean_rows, &b);
+        parallel_blocks(n, 256, threads, clean_rows, &b);
         for (int r = 0; r < n && rc == 0; r++)
             rc = record_row(au, j, s, r, &b.results[r]);
         done += n;
